@@ -1,0 +1,61 @@
+# Lelang Kinerja — the two commands a newcomer needs: `make run` and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# Local development runs with debug on; production sets DJANGO_DEBUG=0 and a secret key.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test bench lint format messages check-system clean
+
+check-system:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Missing: Python 3.11 or newer. On Debian/Ubuntu: sudo apt-get install python3 python3-venv"; exit 1; fi
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+	  echo "Missing: Python 3.11 or newer ($(PYTHON) is $$($(PYTHON) --version 2>&1)). Install python3.11 and run: make run PYTHON=python3.11"; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+	  echo "Missing: the Python venv module. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+
+$(BIN)/python:
+	@$(MAKE) --no-print-directory check-system
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Lelang Kinerja is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	$(BIN)/uvicorn lelang.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Performance figures (DESIGN.md §6), printed as one line each; needs PostgreSQL on 127.0.0.1.
+bench: $(VENV)/.installed-test
+	$(BIN)/python manage.py bench_live $(BENCH_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerate the Indonesian catalogue after changing user-facing text (needs gettext).
+messages: $(VENV)/.installed-test
+	$(BIN)/python manage.py makemessages --locale id --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale id --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

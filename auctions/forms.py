@@ -1,0 +1,177 @@
+"""Forms of the live session: the panel's offer and the head's answer."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from auctions.models import Decision, Session
+from auctions.targets import value_problem
+from opd.forms import DecimalInput
+
+
+def _target_field(label: str, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        localize=True,
+        max_digits=20,
+        decimal_places=4,
+        widget=DecimalInput(attrs={"size": 8}),
+        error_messages={
+            "required": gettext_lazy("Fill in this year."),
+            "invalid": gettext_lazy("Type a number, e.g. 12,5."),
+        },
+    )
+
+
+class TargetGrid:
+    """Fields named ``<prefix>_<indicator>_<year>``, one per indicator and year."""
+
+    grid_prefix = "t"
+
+    def add_grid(
+        self, indicators, years, initial: dict[tuple[int, int], Decimal], required: bool
+    ) -> None:
+        self.grid = []
+        for indicator in indicators:
+            row = []
+            for year in years:
+                name = f"{self.grid_prefix}_{indicator.pk}_{year}"
+                self.fields[name] = _target_field(f"{indicator.name} {year}", required=required)
+                if (indicator.pk, year) in initial:
+                    self.initial[name] = initial[(indicator.pk, year)]
+                row.append((year, name))
+            self.grid.append((indicator, row))
+
+    def grid_rows(self):
+        """(indicator, [(year, bound field)]) for templates."""
+        return [(ind, [(year, self[name]) for year, name in row]) for ind, row in self.grid]
+
+    def grid_values(self, *, up_to: int | None = None) -> dict[tuple[int, int], Decimal]:
+        values = {}
+        for indicator, row in self.grid:
+            for year, name in row:
+                value = self.cleaned_data.get(name)
+                if value is not None and (up_to is None or year <= up_to):
+                    values[(indicator.pk, year)] = value
+        return values
+
+    def check_units(self) -> None:
+        for indicator, row in self.grid:
+            for _year, name in row:
+                value = self.cleaned_data.get(name)
+                problem = value is not None and value_problem(value, unit=indicator.unit)
+                if problem:
+                    self.add_error(name, problem)
+
+
+class OfferForm(TargetGrid, forms.Form):
+    """The panel's offer to one unit: a target per indicator and year up to the deadline."""
+
+    deadline_year = forms.TypedChoiceField(label=gettext_lazy("Deadline"), coerce=int)
+    note = forms.CharField(label=gettext_lazy("Note to the unit"), max_length=500, required=False)
+
+    def __init__(self, *args, indicators, years, initial_values, deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline_year"].choices = [(y, str(y)) for y in years]
+        self.initial.setdefault("deadline_year", deadline)
+        self.years = years
+        # Years after the chosen deadline may stay empty; checked in clean().
+        self.add_grid(indicators, years, initial_values, required=False)
+
+    def clean(self):
+        data = super().clean()
+        deadline = data.get("deadline_year")
+        if deadline is None:
+            return data
+        for _indicator, row in self.grid:
+            for year, name in row:
+                if year <= deadline and data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Fill in the target for %(year)s.") % {"year": year})
+        self.check_units()
+        return data
+
+
+class DecisionForm(TargetGrid, forms.Form):
+    """The head's answer. ``offer`` names the version answered, so a stale screen fails."""
+
+    grid_prefix = "c"
+    offer = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Your answer"), choices=Decision.Kind.choices, widget=forms.RadioSelect
+    )
+    reason_category = forms.ChoiceField(
+        label=gettext_lazy("Reason category"),
+        choices=[("", "—"), *Decision.Reason.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Your password (to confirm)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, offer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = list(offer.targets.select_related("indicator")) if offer else []
+        indicators = list({t.indicator_id: t.indicator for t in targets}.values())
+        years = sorted({t.year for t in targets})
+        initial = {(t.indicator_id, t.year): t.value for t in targets}
+        if offer is not None:
+            self.initial["offer"] = offer.pk
+        self.add_grid(indicators, years, initial, required=False)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in (Decision.Kind.REFUSE, Decision.Kind.COUNTER) and not data.get("reason"):
+            self.add_error("reason", _("Give the reason for this answer."))
+        if kind == Decision.Kind.REFUSE and not data.get("reason_category"):
+            self.add_error("reason_category", _("Choose the category of the reason."))
+        if kind == Decision.Kind.COUNTER:
+            for _indicator, row in self.grid:
+                for _year, name in row:
+                    if data.get(name) is None and name not in self.errors:
+                        self.add_error(name, _("Fill in this year."))
+            self.check_units()
+        return data
+
+
+class AddItemForm(forms.Form):
+    opd = forms.ModelChoiceField(label=gettext_lazy("OPD"), queryset=None, required=False)
+    theme = forms.ModelChoiceField(label=gettext_lazy("or a theme"), queryset=None, required=False)
+    time_box = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=1, max_value=180, initial=15
+    )
+
+    def __init__(self, *args, **kwargs):
+        from opd.models import Opd, Theme
+
+        super().__init__(*args, **kwargs)
+        self.fields["opd"].queryset = Opd.objects.order_by("name")
+        self.fields["theme"].queryset = Theme.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("opd")) == bool(data.get("theme")):
+            raise forms.ValidationError(_("Choose either an OPD or a theme."))
+        return data
+
+
+class PostponeForm(forms.Form):
+    to_session = forms.ModelChoiceField(label=gettext_lazy("Postpone to"), queryset=None)
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_session"].queryset = (
+            Session.objects.filter(auction=session.auction)
+            .exclude(pk=session.pk)
+            .exclude(status=Session.Status.CLOSED)
+        )

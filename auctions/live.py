@@ -1,0 +1,192 @@
+"""What every live screen shows, rendered once per change and pushed to all viewers.
+
+``render_session(topic)`` reads the session's state once and renders one fragment per
+channel: the projector, the operator console, the panel, and one per unit head. The
+event bus (``lelang.events``) fans the same bytes out to every subscriber.
+"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from auctions.models import AgendaItem, Decision, Negotiation, Session
+from auctions.selectors import latest_negotiations, latest_offer, ready_indicators
+from auctions.targets import ambition_warnings
+from lelang import events
+from opd.charts import baseline_chart_svg
+from opd.models import Official
+
+
+def channel(session_id: int, screen: str) -> str:
+    return f"session:{session_id}:{screen}"
+
+
+def opd_channel(session_id: int, opd_id: int) -> str:
+    return f"session:{session_id}:opd:{opd_id}"
+
+
+def _unit_rows(item: AgendaItem):
+    """Per unit on the item: its indicators, negotiation, newest offer and its answer."""
+    negotiations = latest_negotiations(item)
+    rows = []
+    for opd, indicators in ready_indicators(item).items():
+        negotiation = negotiations.get(opd.pk)
+        offer = latest_offer(negotiation) if negotiation else None
+        targets = {}
+        if offer is not None:
+            for target in offer.targets.all():
+                targets.setdefault(target.indicator_id, []).append(target)
+        decision = getattr(offer, "decision", None) if offer else None
+        counters = {}
+        if decision is not None:
+            for target in decision.targets.all():
+                counters.setdefault(target.indicator_id, []).append(target)
+        lines = []
+        for indicator in indicators:
+            comparator_rows = list(indicator.comparators.all())
+            offered = targets.get(indicator.pk, [])
+            comparators = [(c.label, c.value) for c in comparator_rows]
+            warnings = []
+            if offered:
+                warnings = ambition_warnings(
+                    polarity=indicator.polarity,
+                    baseline=indicator.baseline_value,
+                    final=offered[-1].value,
+                    comparators=comparators,
+                )
+            lines.append(
+                {
+                    "indicator": indicator,
+                    "offered": offered,
+                    "counter": counters.get(indicator.pk, []),
+                    "warnings": warnings,
+                    "chart": baseline_chart_svg(
+                        unit=indicator.unit,
+                        baseline=(indicator.baseline_year, indicator.baseline_value),
+                        target=(indicator.target_year, indicator.target_value)
+                        if indicator.target_value is not None
+                        else None,
+                        comparators=[
+                            (c.label, c.year, c.value) for c in indicator.comparators.all()
+                        ],
+                        trajectory=[(t.year, t.value) for t in offered] or None,
+                        title=indicator.name,
+                    ),
+                }
+            )
+        rows.append(
+            {
+                "opd": opd,
+                "negotiation": negotiation,
+                "offer": offer,
+                "decision": decision,
+                "lines": lines,
+                "history": list(negotiation.offers.all()) if negotiation else [],
+            }
+        )
+    return rows
+
+
+def session_context(session: Session) -> dict:
+    session = Session.objects.select_related(
+        "auction__period", "current_item__opd", "current_item__theme", "focus_indicator"
+    ).get(pk=session.pk)
+    items = list(session.items.select_related("opd", "theme", "postponed_to"))
+    item = session.current_item
+    units = _unit_rows(item) if item is not None else []
+    handover = []
+    for row in units:
+        negotiation = row["negotiation"]
+        if negotiation and negotiation.state == Negotiation.State.REFUSED:
+            row["candidates"] = (
+                Official.objects.filter(user__isnull=False, tenures__position__opd=row["opd"])
+                .exclude(pk=negotiation.official_id)
+                .distinct()
+            )
+            handover.append(row)
+    return {
+        "session": session,
+        "items": items,
+        "item": item,
+        "units": units,
+        "handover": handover,
+        "now": timezone.now(),
+        "presence": events.presence(channel(session.pk, "")),
+        "other_sessions": list(
+            Session.objects.filter(auction_id=session.auction_id)
+            .exclude(pk=session.pk)
+            .exclude(status=Session.Status.CLOSED)
+        ),
+        "reasons": Decision.Reason.choices,
+        "timer_actions": [
+            ("pause", _("Pause")),
+            ("resume", _("Resume")),
+            ("plus", _("+1 minute")),
+            ("restart", _("Restart")),
+        ],
+    }
+
+
+def unit_context(context: dict, opd_id: int) -> dict:
+    """The session context narrowed to one unit, for its head's screen."""
+    unit = next((row for row in context["units"] if row["opd"].pk == opd_id), None)
+    return {**context, "unit": unit}
+
+
+def render_session(topic: str, wanted: set[str] | None = None) -> dict[str, str]:
+    """Every screen's fragment for this session's current state; with ``wanted``,
+    only the channels somebody is watching."""
+    session_id = int(topic.split(":")[1])
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        return {}
+
+    def watched(name: str) -> bool:
+        return wanted is None or name in wanted
+
+    with override("id"):
+        context = session_context(session)
+        fragments = {
+            channel(session_id, screen): render_to_string(f"auctions/{screen}.html#live", context)
+            for screen in ("projector", "console", "panel")
+            if watched(channel(session_id, screen))
+        }
+        heads_watching = wanted is None or any(":opd:" in name for name in wanted)
+        unit_ids = {row["opd"].pk for row in context["units"]}
+        # Every head on the agenda gets their own fragment (idle until their turn).
+        for opd_id in (_agenda_opd_ids(session) | unit_ids) if heads_watching else ():
+            if watched(opd_channel(session_id, opd_id)):
+                fragments[opd_channel(session_id, opd_id)] = render_to_string(
+                    "auctions/answer.html#live", unit_context(context, opd_id)
+                )
+    return fragments
+
+
+def _agenda_opd_ids(session: Session) -> set[int]:
+    ids = set(session.items.exclude(opd=None).values_list("opd_id", flat=True))
+    for item in session.items.exclude(theme=None).select_related("session__auction"):
+        ids |= {opd.pk for opd in ready_indicators(item)}
+    return ids
+
+
+def render_presence(topic: str) -> dict[str, str]:
+    """Only the console shows who is connected: re-render just that channel."""
+    session_id = int(topic.split(":")[2])
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        return {}
+    with override("id"):
+        return {
+            channel(session_id, "console"): render_to_string(
+                "auctions/console.html#live", session_context(session)
+            )
+        }
+
+
+def watch_presence(session_id: int) -> None:
+    events.on_presence_change(f"session:{session_id}:", f"presence:session:{session_id}")
+
+
+events.register("session:", render_session)
+events.register("presence:session:", render_presence)

@@ -1,0 +1,509 @@
+"""Everything that changes a live session. Each function locks what it changes, checks the
+state machine, writes the audit event and announces the change to every screen after the
+transaction commits."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from auctions.models import (
+    AgendaItem,
+    AgreedTarget,
+    CounterTarget,
+    Decision,
+    Negotiation,
+    Offer,
+    OfferTarget,
+    Session,
+)
+from auctions.selectors import current_head_official, ready_indicators
+from auctions.states import check_move
+from auctions.targets import offer_years, value_problem
+from lelang import events
+from lelang.audit import audit_record
+
+S = AgendaItem.State
+ACTIVE_STATES = (S.PRESENTING, S.NEGOTIATING)
+
+
+def _locked_item(item: AgendaItem) -> AgendaItem:
+    # of=("self",): PostgreSQL cannot lock the nullable side of the opd/theme outer joins.
+    return (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("session__auction__period", "opd", "theme")
+        .get(pk=item.pk)
+    )
+
+
+def _locked_session(session: Session) -> Session:
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("auction__period")
+        .get(pk=session.pk)
+    )
+
+
+def _announce(session: Session) -> None:
+    events.publish(session.topic)
+
+
+def _move(item: AgendaItem, target: str, *, user, request, extra=None) -> None:
+    """Change the item's state through the state machine, with an audit event."""
+    before = item.state
+    check_move(before, target)
+    item.state = target
+    if target in (S.ACCEPTED, S.REFUSED, S.POSTPONED, S.SIGNED):
+        item.closed_at = timezone.now()
+    item.save()
+    audit_record(
+        action=f"auctions.item.{target}",
+        actor=user,
+        obj=item,
+        before={"state": before},
+        after={"state": target, **(extra or {})},
+        request=request,
+    )
+
+
+# --- Running the session (Bappeda's console) --------------------------------------
+
+
+@transaction.atomic
+def item_start(*, item: AgendaItem, user, request=None) -> AgendaItem:
+    """Put an item on stage: it is presented, the projector shows it, its timer runs."""
+    item = _locked_item(item)
+    session = _locked_session(item.session)
+    if session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed."))
+    busy = session.items.filter(state__in=ACTIVE_STATES).exclude(pk=item.pk).first()
+    if busy is not None:
+        raise ValidationError(
+            _("“%(item)s” is still on stage; conclude or postpone it first.") % {"item": busy}
+        )
+    _move(item, S.PRESENTING, user=user, request=request)
+    item.started_at = timezone.now()
+    item.save(update_fields=["started_at"])
+    if session.status == Session.Status.PLANNED:
+        session.status = Session.Status.LIVE
+        audit_record(action="auctions.session.live", actor=user, obj=session, request=request)
+    session.current_item = item
+    session.focus_indicator = None
+    session.timer_ends_at = timezone.now() + timedelta(minutes=item.time_box)
+    session.timer_remaining = None
+    session.save()
+    _announce(session)
+    return item
+
+
+@transaction.atomic
+def session_close(*, session: Session, user, request=None) -> Session:
+    """End the day: nothing may be on stage; waiting items stay for postponing."""
+    session = _locked_session(session)
+    busy = session.items.filter(state__in=ACTIVE_STATES).first()
+    if busy is not None:
+        raise ValidationError(
+            _("“%(item)s” is still on stage; conclude or postpone it first.") % {"item": busy}
+        )
+    before = session.status
+    session.status = Session.Status.CLOSED
+    session.timer_ends_at = session.timer_remaining = None
+    session.save(update_fields=["status", "timer_ends_at", "timer_remaining"])
+    audit_record(
+        action="auctions.session.close",
+        actor=user,
+        obj=session,
+        request=request,
+        before={"status": before},
+        after={"status": session.status},
+    )
+    _announce(session)
+    return session
+
+
+@transaction.atomic
+def item_postpone(*, item: AgendaItem, to_session: Session, user, request=None) -> AgendaItem:
+    """Move an item to a later session or round; it waits there as a new agenda item."""
+    item = _locked_item(item)
+    if to_session.pk == item.session_id:
+        raise ValidationError(_("Choose another session to postpone to."))
+    if to_session.status == Session.Status.CLOSED:
+        raise ValidationError(_("That session is closed."))
+    _move(item, S.POSTPONED, user=user, request=request, extra={"to": to_session.pk})
+    item.postponed_to = to_session
+    item.save(update_fields=["postponed_to"])
+    last = to_session.items.aggregate(m=Max("order"))["m"] or 0
+    moved = AgendaItem.objects.create(
+        session=to_session,
+        order=last + 1,
+        opd=item.opd,
+        theme=item.theme,
+        time_box=item.time_box,
+        postponed_from=item,
+    )
+    session = _locked_session(item.session)
+    if session.current_item_id == item.pk:
+        session.current_item, session.timer_ends_at, session.timer_remaining = None, None, None
+        session.save()
+    _announce(session)
+    _announce(to_session)
+    return moved
+
+
+@transaction.atomic
+def item_add(*, session: Session, opd=None, theme=None, time_box: int = 15, user, request=None):
+    session = _locked_session(session)
+    if (opd is None) == (theme is None):
+        raise ValidationError(_("Choose either an OPD or a theme."))
+    if session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed."))
+    item = AgendaItem(session=session, opd=opd, theme=theme, time_box=time_box)
+    if not ready_indicators(item):
+        # DESIGN.md §3.1: only data rooms Bappeda marked ready go on the agenda.
+        raise ValidationError(
+            _(
+                "%(name)s has no data room marked ready for this period, so it cannot go on "
+                "the agenda yet."
+            )
+            % {"name": opd or theme}
+        )
+    item.order = (session.items.aggregate(m=Max("order"))["m"] or 0) + 1
+    item.save()
+    audit_record(
+        action="auctions.item.add",
+        actor=user,
+        obj=item,
+        request=request,
+        after={"session": session.pk, "time_box": time_box},
+    )
+    _announce(session)
+    return item
+
+
+@transaction.atomic
+def item_move(*, item: AgendaItem, up: bool, user, request=None) -> None:
+    """Swap a waiting item with its waiting neighbour above or below."""
+    item = _locked_item(item)
+    if item.state != S.WAITING:
+        raise ValidationError(_("Only waiting items can be reordered."))
+    siblings = list(item.session.items.select_for_update().order_by("order", "pk"))
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.order = position  # normalise first, so neighbours differ
+    index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(siblings) and siblings[other].state == S.WAITING:
+        siblings[index].order, siblings[other].order = siblings[other].order, siblings[index].order
+    AgendaItem.objects.bulk_update(siblings, ["order"])
+    audit_record(
+        action="auctions.item.move", actor=user, obj=item, request=request, after={"up": up}
+    )
+    _announce(item.session)
+
+
+@transaction.atomic
+def timer_control(*, session: Session, action: str, user, request=None) -> Session:
+    """Pause, resume, add a minute to, or restart the countdown of the item on stage."""
+    session = _locked_session(session)
+    now = timezone.now()
+    if action == "pause" and session.timer_ends_at:
+        session.timer_remaining = max(int((session.timer_ends_at - now).total_seconds()), 0)
+        session.timer_ends_at = None
+    elif action == "resume" and session.timer_remaining is not None:
+        session.timer_ends_at = now + timedelta(seconds=session.timer_remaining)
+        session.timer_remaining = None
+    elif action == "plus" and (session.timer_ends_at or session.timer_remaining is not None):
+        if session.timer_ends_at:
+            session.timer_ends_at += timedelta(minutes=1)
+        else:
+            session.timer_remaining += 60
+    elif action == "restart" and session.current_item_id:
+        session.timer_ends_at = now + timedelta(minutes=session.current_item.time_box)
+        session.timer_remaining = None
+    else:
+        raise ValidationError(_("The timer cannot do that now."))
+    session.save(update_fields=["timer_ends_at", "timer_remaining"])
+    audit_record(action=f"auctions.timer.{action}", actor=user, obj=session, request=request)
+    _announce(session)
+    return session
+
+
+@transaction.atomic
+def projector_focus(*, session: Session, indicator=None, user, request=None) -> Session:
+    """Show one indicator large on the projector, or (None) the whole item again."""
+    session = _locked_session(session)
+    session.focus_indicator = indicator
+    session.save(update_fields=["focus_indicator"])
+    audit_record(
+        action="auctions.projector.focus",
+        actor=user,
+        obj=session,
+        request=request,
+        after={"indicator": indicator.pk if indicator else None},
+    )
+    _announce(session)
+    return session
+
+
+# --- Offers (the panel) ------------------------------------------------------------
+
+
+def _open_negotiation(item: AgendaItem, opd) -> Negotiation:
+    negotiation = item.negotiations.filter(opd=opd).order_by("-number").first()
+    if negotiation is None:
+        official = current_head_official(opd)
+        if official is None:
+            raise ValidationError(
+                _("%(opd)s has no head on record to answer; Bappeda records one first.")
+                % {"opd": opd}
+            )
+        negotiation = Negotiation.objects.create(item=item, opd=opd, official=official)
+    return negotiation
+
+
+@transaction.atomic
+def offer_issue(
+    *,
+    item: AgendaItem,
+    opd,
+    deadline_year: int,
+    values: dict[tuple[int, int], Decimal],
+    note: str = "",
+    user,
+    request=None,
+) -> Offer:
+    """Issue the next offer version for one unit on an item.
+
+    ``values`` maps (indicator id, year) to the target; every indicator of the unit
+    on this item needs a value for every year up to the deadline. Nothing is saved
+    unless all of it is valid.
+    """
+    item = _locked_item(item)
+    if item.state not in ACTIVE_STATES:
+        raise ValidationError(
+            _("Offers can be made only while the item is on stage; it is “%(state)s”.")
+            % {"state": item.get_state_display()}
+        )
+    period = item.session.auction.period
+    if not (period.start_year <= deadline_year <= period.end_year):
+        raise ValidationError(
+            _("The deadline must be between %(first)s and %(last)s.")
+            % {"first": period.start_year, "last": period.end_year}
+        )
+    indicators = ready_indicators(item).get(opd, [])
+    if not indicators:
+        raise ValidationError(_("%(opd)s has no indicator on this item.") % {"opd": opd})
+    negotiation = _open_negotiation(item, opd)
+    if negotiation.state != Negotiation.State.OPEN:
+        raise ValidationError(
+            _("The negotiation with %(opd)s is concluded (%(state)s).")
+            % {"opd": opd, "state": negotiation.get_state_display()}
+        )
+    years = offer_years(period.start_year + 1, deadline_year)
+    problems = []
+    for indicator in indicators:
+        for year in years:
+            value = values.get((indicator.pk, year))
+            if value is None:
+                problems.append(
+                    _("%(indicator)s: the target for %(year)s is missing")
+                    % {"indicator": indicator.name, "year": year}
+                )
+            elif (problem := value_problem(value, unit=indicator.unit)) is not None:
+                problems.append(
+                    _("%(indicator)s, %(year)s: %(problem)s")
+                    % {"indicator": indicator.name, "year": year, "problem": problem}
+                )
+    if problems:
+        raise ValidationError(problems)
+    last = negotiation.offers.aggregate(m=Max("version"))["m"] or 0
+    offer = Offer.objects.create(
+        negotiation=negotiation,
+        version=last + 1,
+        deadline_year=deadline_year,
+        note=note,
+        created_by=user,
+    )
+    OfferTarget.objects.bulk_create(
+        OfferTarget(offer=offer, indicator=ind, year=year, value=values[(ind.pk, year)])
+        for ind in indicators
+        for year in years
+    )
+    if item.state == S.PRESENTING:
+        _move(item, S.NEGOTIATING, user=user, request=request)
+    audit_record(
+        action="auctions.offer.issue",
+        actor=user,
+        obj=offer,
+        after={
+            "version": offer.version,
+            "opd": opd.code,
+            "deadline": deadline_year,
+            "targets": {f"{i}:{y}": str(v) for (i, y), v in values.items()},
+        },
+        request=request,
+    )
+    _announce(item.session)
+    return offer
+
+
+# --- Answers (the unit's head) -----------------------------------------------------
+
+
+def _settle(item: AgendaItem, *, user, request) -> None:
+    """Conclude the item once every unit's newest negotiation is decided."""
+    latest = {}
+    for negotiation in item.negotiations.order_by("opd_id", "number"):
+        latest[negotiation.opd_id] = negotiation
+    states = {n.state for n in latest.values()}
+    units = {opd.pk for opd in ready_indicators(item)}
+    if not latest or Negotiation.State.OPEN in states or units - set(latest):
+        return
+    target = S.REFUSED if Negotiation.State.REFUSED in states else S.ACCEPTED
+    _move(item, target, user=user, request=request)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    offer: Offer,
+    kind: str,
+    user,
+    password: str,
+    reason_category: str = "",
+    reason: str = "",
+    counter_values: dict[tuple[int, int], Decimal] | None = None,
+    request=None,
+) -> Decision:
+    """Record the answer to one offer version. Exactly one answer per version: a stale
+    screen, a double click or a second tab gets a clear refusal, not a second decision."""
+    negotiation = Negotiation.objects.select_related("official__user", "opd").get(
+        pk=offer.negotiation_id
+    )
+    item = _locked_item(negotiation.item)
+    negotiation = Negotiation.objects.select_for_update().get(pk=negotiation.pk)
+    if negotiation.official.user_id != user.pk:
+        raise ValidationError(
+            _("Only %(name)s may answer this offer.") % {"name": negotiation.official}
+        )
+    newest = negotiation.offers.order_by("-version").first()
+    if Decision.objects.filter(offer=offer).exists():
+        raise ValidationError(_("Version %(v)s has already been answered.") % {"v": offer.version})
+    if newest.pk != offer.pk:
+        raise ValidationError(
+            _("Version %(old)s has been replaced by version %(new)s; answer the new one.")
+            % {"old": offer.version, "new": newest.version}
+        )
+    if item.state != S.NEGOTIATING or negotiation.state != Negotiation.State.OPEN:
+        raise ValidationError(_("This negotiation is no longer open."))
+    if not user.check_password(password):
+        audit_record(
+            action="auctions.decision.bad_password", actor=user, obj=offer, request=request
+        )
+        raise ValidationError(_("The password is not correct; the answer was not recorded."))
+    if kind in (Decision.Kind.REFUSE, Decision.Kind.COUNTER) and not reason.strip():
+        raise ValidationError(_("Give the reason for this answer."))
+    if kind == Decision.Kind.REFUSE and not reason_category:
+        raise ValidationError(_("Choose the category of the reason."))
+    counter_values = counter_values or {}
+    if kind == Decision.Kind.COUNTER:
+        expected = {
+            (t.indicator_id, t.year): t.indicator
+            for t in offer.targets.all().select_related("indicator")
+        }
+        missing = [key for key in expected if key not in counter_values]
+        if missing:
+            raise ValidationError(_("Give a counter-proposed value for every year."))
+        for key, indicator in expected.items():
+            problem = value_problem(counter_values[key], unit=indicator.unit)
+            if problem:
+                raise ValidationError(
+                    _("%(indicator)s, %(year)s: %(problem)s")
+                    % {"indicator": indicator.name, "year": key[1], "problem": problem}
+                )
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                offer=offer,
+                kind=kind,
+                reason_category=reason_category if kind == Decision.Kind.REFUSE else "",
+                reason=reason.strip(),
+                decided_by=user,
+                official=negotiation.official,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("Version %(v)s has already been answered.") % {"v": offer.version}
+        ) from None
+    if kind == Decision.Kind.COUNTER:
+        CounterTarget.objects.bulk_create(
+            CounterTarget(decision=decision, indicator_id=i, year=y, value=v)
+            for (i, y), v in counter_values.items()
+        )
+    elif kind == Decision.Kind.ACCEPT:
+        AgreedTarget.objects.bulk_create(
+            AgreedTarget(
+                negotiation=negotiation,
+                decision=decision,
+                indicator_id=t.indicator_id,
+                year=t.year,
+                value=t.value,
+            )
+            for t in offer.targets.all()
+        )
+        negotiation.state = Negotiation.State.ACCEPTED
+    else:
+        negotiation.state = Negotiation.State.REFUSED
+        negotiation.position_flagged = True
+    if kind != Decision.Kind.COUNTER:
+        negotiation.closed_at = timezone.now()
+        negotiation.save(update_fields=["state", "position_flagged", "closed_at"])
+    audit_record(
+        action=f"auctions.decision.{kind}",
+        actor=user,
+        obj=offer,
+        after={
+            "version": offer.version,
+            "opd": negotiation.opd.code,
+            "reason_category": decision.reason_category,
+            "reason": decision.reason,
+            "counter": {f"{i}:{y}": str(v) for (i, y), v in counter_values.items()},
+        },
+        request=request,
+    )
+    _settle(item, user=user, request=request)
+    _announce(item.session)
+    return decision
+
+
+@transaction.atomic
+def item_hand_over(*, item: AgendaItem, opd, official, user, request=None) -> Negotiation:
+    """After a refusal, give the unit's part to another official (e.g. an acting head):
+    a new negotiation opens on the same item."""
+    item = _locked_item(item)
+    negotiation = item.negotiations.select_for_update().filter(opd=opd).order_by("-number").first()
+    if negotiation is None or negotiation.state != Negotiation.State.REFUSED:
+        raise ValidationError(_("Only a refused negotiation can be handed to another official."))
+    if official.pk == negotiation.official_id:
+        raise ValidationError(_("Choose a different official from the one who refused."))
+    if official.user_id is None:
+        raise ValidationError(
+            _("%(name)s has no login yet; Bappeda creates one first.") % {"name": official}
+        )
+    negotiation.state = Negotiation.State.HANDED_OVER
+    negotiation.save(update_fields=["state"])
+    new = Negotiation.objects.create(
+        item=item, opd=opd, official=official, number=negotiation.number + 1
+    )
+    details = {"opd": opd.code, "official": official.pk, "negotiation": new.number}
+    if item.state == S.REFUSED:
+        _move(item, S.NEGOTIATING, user=user, request=request, extra=details)
+    else:  # a theme item whose other units are still negotiating
+        audit_record(
+            action="auctions.item.hand_over", actor=user, obj=item, after=details, request=request
+        )
+    _announce(item.session)
+    return new

@@ -1,0 +1,361 @@
+from asgiref.sync import sync_to_async
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from auctions import services
+from auctions.access import (
+    display_topic,
+    get_item_for_user,
+    get_offer_for_answer,
+    get_session_by_token,
+    get_session_for_user,
+    opd_for_answer_screen,
+)
+from auctions.forms import AddItemForm, DecisionForm, OfferForm, PostponeForm
+from auctions.live import session_context, unit_context, watch_presence
+from auctions.models import Session
+from auctions.selectors import latest_negotiations, latest_offer, ready_indicators
+from auctions.targets import linear_trajectory, offer_years
+from lelang import events
+from opd.access import get_indicator_for_user
+from opd.models import Official, Opd
+
+
+def _flash(request, *, ok: str = "", errors=None, status=200):
+    """The small message area next to the buttons (the screens themselves update live)."""
+    context = {"ok": ok, "errors": errors or []}
+    return render(request, "auctions/_flash.html", context, status=status)
+
+
+def _done(request, session, ok: str):
+    if request.htmx:
+        return _flash(request, ok=ok)
+    messages.success(request, ok)
+    return redirect("auctions:console", session.pk)
+
+
+def _failed(request, session, error: ValidationError):
+    if request.htmx:
+        return _flash(request, errors=error.messages)
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect("auctions:console", session.pk)
+
+
+@require_GET
+@permission_required("auctions.view_session", raise_exception=True)
+def session_list(request):
+    sessions = Session.objects.select_related("auction").order_by("-date", "round")
+    return render(request, "auctions/session_list.html", {"sessions": sessions})
+
+
+# --- The operator's console ---------------------------------------------------------
+
+
+@require_GET
+@login_required
+def console(request, pk):
+    session = get_session_for_user(request, pk, "auctions.run_session")
+    context = {
+        **session_context(session),
+        "add_form": AddItemForm(),
+        "display_url": request.build_absolute_uri(f"/layar/{session.display_token}/"),
+    }
+    return render(request, "auctions/console.html", context)
+
+
+@require_POST
+@login_required
+def item_action(request, pk, action):
+    """Start, postpone, move up or down one agenda item."""
+    item = get_item_for_user(request, pk, "auctions.run_session")
+    session = item.session
+    try:
+        if action == "start":
+            services.item_start(item=item, user=request.user, request=request)
+            ok = _("“%(item)s” is on stage.") % {"item": item}
+        elif action == "postpone":
+            form = PostponeForm(request.POST, session=session)
+            if not form.is_valid():
+                raise ValidationError(_("Choose the session to postpone to."))
+            services.item_postpone(
+                item=item,
+                to_session=form.cleaned_data["to_session"],
+                user=request.user,
+                request=request,
+            )
+            ok = _("“%(item)s” postponed.") % {"item": item}
+        elif action in ("up", "down"):
+            services.item_move(item=item, up=action == "up", user=request.user, request=request)
+            ok = _("Agenda reordered.")
+        else:
+            raise Http404
+    except ValidationError as error:
+        return _failed(request, session, error)
+    return _done(request, session, ok)
+
+
+@require_POST
+@login_required
+def item_add(request, pk):
+    session = get_session_for_user(request, pk, "auctions.run_session")
+    form = AddItemForm(request.POST)
+    if not form.is_valid():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        return _failed(request, session, ValidationError(errors))
+    try:
+        services.item_add(
+            session=session,
+            opd=form.cleaned_data["opd"],
+            theme=form.cleaned_data["theme"],
+            time_box=form.cleaned_data["time_box"],
+            user=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        return _failed(request, session, error)
+    return _done(request, session, _("Item added to the agenda."))
+
+
+@require_POST
+@login_required
+def timer(request, pk, action):
+    session = get_session_for_user(request, pk, "auctions.run_session")
+    try:
+        services.timer_control(session=session, action=action, user=request.user, request=request)
+    except ValidationError as error:
+        return _failed(request, session, error)
+    return _done(request, session, _("Timer updated."))
+
+
+@require_POST
+@login_required
+def session_close(request, pk):
+    session = get_session_for_user(request, pk, "auctions.run_session")
+    try:
+        services.session_close(session=session, user=request.user, request=request)
+    except ValidationError as error:
+        return _failed(request, session, error)
+    return _done(request, session, _("The session is closed."))
+
+
+@require_POST
+@login_required
+def focus(request, pk):
+    session = get_session_for_user(request, pk, "auctions.run_session")
+    indicator = None
+    if request.POST.get("indicator"):
+        indicator = get_indicator_for_user(request, request.POST["indicator"])
+    services.projector_focus(
+        session=session, indicator=indicator, user=request.user, request=request
+    )
+    return _done(request, session, _("Projector updated."))
+
+
+@require_POST
+@login_required
+def hand_over(request, pk):
+    item = get_item_for_user(request, pk, "auctions.run_session")
+    opd = Opd.objects.filter(pk=request.POST.get("opd")).first()
+    official = Official.objects.filter(pk=request.POST.get("official")).first()
+    if opd is None or official is None:
+        return _failed(request, item.session, ValidationError(_("Choose the official.")))
+    try:
+        services.item_hand_over(
+            item=item, opd=opd, official=official, user=request.user, request=request
+        )
+    except ValidationError as error:
+        return _failed(request, item.session, error)
+    return _done(
+        request,
+        item.session,
+        _("Handed to %(name)s; a new negotiation is open.") % {"name": official},
+    )
+
+
+# --- The projector (display link, no login) -------------------------------------------
+
+
+@require_GET
+def projector(request, token):
+    session = get_session_by_token(token)
+    context = {**session_context(session), "token": token}
+    return render(request, "auctions/projector.html", context)
+
+
+async def projector_stream(request, token):
+    topic = await sync_to_async(display_topic)(token)
+    return await events.stream(
+        request, topic=topic, channel=f"{topic}:projector", label=_("Projector")
+    )
+
+
+# --- The panel ---------------------------------------------------------------------------
+
+
+def _composer_context(request, session, bound: dict | None = None):
+    """One offer form per unit on the current item, pre-filled from the newest offer,
+    the unit's counter-proposal, or the unit's own proposal."""
+    item = session.current_item
+    period = session.auction.period
+    years = offer_years(period.start_year + 1, period.end_year)
+    forms = []
+    if item is not None and item.state in ("presenting", "negotiating"):
+        negotiations = latest_negotiations(item)
+        for opd, indicators in ready_indicators(item).items():
+            initial, deadline = {}, period.end_year
+            negotiation = negotiations.get(opd.pk)
+            offer = latest_offer(negotiation) if negotiation else None
+            for indicator in indicators:
+                if indicator.target_value is not None and indicator.target_year:
+                    trajectory = linear_trajectory(
+                        baseline_year=indicator.baseline_year,
+                        baseline=indicator.baseline_value,
+                        target_year=indicator.target_year,
+                        target=indicator.target_value,
+                        years=years,
+                    )
+                    initial.update({(indicator.pk, y): v for y, v in trajectory.items()})
+            if offer is not None:
+                deadline = offer.deadline_year
+                initial.update({(t.indicator_id, t.year): t.value for t in offer.targets.all()})
+                decision = getattr(offer, "decision", None)
+                if decision is not None:
+                    initial.update(
+                        {(t.indicator_id, t.year): t.value for t in decision.targets.all()}
+                    )
+            form = (bound or {}).get(opd.pk) or OfferForm(
+                prefix=f"o{opd.pk}",
+                indicators=indicators,
+                years=years,
+                initial_values=initial,
+                deadline=deadline,
+            )
+            forms.append({"opd": opd, "form": form, "negotiation": negotiation, "offer": offer})
+    return {"session": session, "item": item, "forms": forms}
+
+
+@require_GET
+@login_required
+def panel(request, pk):
+    session = get_session_for_user(request, pk, "auctions.view_session")
+    context = _composer_context(request, session)
+    context["can_offer"] = request.user.has_perm("auctions.make_offer")
+    if request.htmx:
+        if not context["can_offer"]:
+            raise PermissionDenied(_("Only the panel makes offers."))
+        return render(request, "auctions/panel.html#composer", context)
+    context = {**session_context(session), **context}
+    return render(request, "auctions/panel.html", context)
+
+
+@require_POST
+@login_required
+def offer_create(request, pk):
+    session = get_session_for_user(request, pk, "auctions.make_offer")
+    item = session.current_item
+    opd = Opd.objects.filter(pk=request.POST.get("opd")).first()
+    units = ready_indicators(item) if item else {}
+    if opd is None or opd not in units:
+        return _flash(request, errors=[_("This unit is not on stage any more.")])
+    period = session.auction.period
+    form = OfferForm(
+        request.POST,
+        prefix=f"o{opd.pk}",
+        indicators=units[opd],
+        years=offer_years(period.start_year + 1, period.end_year),
+        initial_values={},
+        deadline=period.end_year,
+    )
+    ok = ""
+    if form.is_valid():
+        deadline = form.cleaned_data["deadline_year"]
+        try:
+            offer = services.offer_issue(
+                item=item,
+                opd=opd,
+                deadline_year=deadline,
+                values=form.grid_values(up_to=deadline),
+                note=form.cleaned_data["note"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            ok = _("Offer version %(v)s sent to %(opd)s.") % {"v": offer.version, "opd": opd}
+    context = _composer_context(request, session, bound=None if ok else {opd.pk: form})
+    context.update(can_offer=True, ok=ok)
+    return render(request, "auctions/panel.html#composer", context)
+
+
+async def panel_stream(request, pk):
+    session = await sync_to_async(get_session_for_user)(request, pk, "auctions.view_session")
+    user = await request.auser()
+    return await events.stream(
+        request, topic=session.topic, channel=f"{session.topic}:panel", label=str(user)
+    )
+
+
+async def console_stream(request, pk):
+    session = await sync_to_async(get_session_for_user)(request, pk, "auctions.run_session")
+    user = await request.auser()
+    watch_presence(session.pk)
+    return await events.stream(
+        request, topic=session.topic, channel=f"{session.topic}:console", label=str(user)
+    )
+
+
+# --- The unit head's screen ---------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def answer(request, pk):
+    session = get_session_for_user(request, pk, None)
+    opd = opd_for_answer_screen(request, session)
+    context = {**unit_context(session_context(session), opd.pk), "opd": opd}
+    return render(request, "auctions/answer.html", context)
+
+
+async def answer_stream(request, pk):
+    session = await sync_to_async(get_session_for_user)(request, pk, None)
+    opd = await sync_to_async(opd_for_answer_screen)(request, session)
+    user = await request.auser()
+    return await events.stream(
+        request, topic=session.topic, channel=f"{session.topic}:opd:{opd.pk}", label=str(user)
+    )
+
+
+@require_POST
+@login_required
+def decision_create(request, pk):
+    """Record the head's answer; the answer names the offer version it answers."""
+    offer = get_offer_for_answer(request, request.POST.get("c-offer") or pk)
+    form = DecisionForm(request.POST, offer=offer, prefix="c")
+    if not form.is_valid():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        return _flash(request, errors=errors)
+    try:
+        decision = services.decision_record(
+            offer=offer,
+            kind=form.cleaned_data["kind"],
+            user=request.user,
+            password=form.cleaned_data["password"],
+            reason_category=form.cleaned_data["reason_category"],
+            reason=form.cleaned_data["reason"],
+            counter_values=form.grid_values(),
+            request=request,
+        )
+    except ValidationError as error:
+        return _flash(request, errors=error.messages)
+    return _flash(
+        request,
+        ok=_("Your answer “%(kind)s” to version %(v)s is recorded.")
+        % {"kind": decision.get_kind_display(), "v": offer.version},
+    )

@@ -1,0 +1,64 @@
+"""ASGI entry point, served by uvicorn (the live session streams over it).
+
+One route is answered before Django's middleware: the projector's event stream
+(``/layar/<token>/stream/``). A display link needs no login or session, and a
+command center may open a thousand of them at once, so each connection should cost
+as little as possible. Everything else goes through Django as usual.
+"""
+
+import os
+import re
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lelang.settings")
+
+django_application = get_asgi_application()
+
+# Imported after Django is set up.
+from asgiref.sync import sync_to_async  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.http import Http404  # noqa: E402
+from django.http.request import split_domain_port, validate_host  # noqa: E402
+
+from auctions.access import display_topic  # noqa: E402
+from lelang import events  # noqa: E402
+
+DISPLAY_STREAM = re.compile(r"^/layar/(?P<token>[A-Za-z0-9_-]{1,64})/stream/$")
+
+
+async def _plain(send, status: int, text: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
+def _host_allowed(scope) -> bool:
+    host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+
+
+async def display_stream(scope, receive, send, token: str) -> None:
+    if not _host_allowed(scope):
+        return await _plain(send, 400, "Bad Request")
+    try:
+        topic = await sync_to_async(display_topic)(token)
+    except Http404:
+        return await _plain(send, 404, "Tautan tampilan tidak berlaku.")
+    await events.asgi_stream(
+        scope, receive, send, topic=topic, channel=f"{topic}:projector", label="Proyektor"
+    )
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http" and scope.get("method") == "GET":
+        match = DISPLAY_STREAM.match(scope.get("path", ""))
+        if match:
+            return await display_stream(scope, receive, send, match["token"])
+    return await django_application(scope, receive, send)

@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from lelang.models import User
+from lelang.navigation import sections_for
+
+
+def site(request):
+    """What every page needs: the city's name, the demo banner and the navigation."""
+    user = getattr(request, "user", None)
+    return {
+        "city_name": settings.LELANG_CITY_NAME,
+        "demo_mode": User.objects.filter(is_demo=True).exists(),
+        "nav_sections": sections_for(user) if user is not None else [],
+    }

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from auctions import views as auction_views
+from lelang import views
+from lelang.forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        views.auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", views.auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("language/", views.language_set, name="language_set"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("opd/", include("opd.urls")),
+    path("sesi/", include("auctions.urls")),
+    path("layar/<str:token>/", auction_views.projector, name="projector"),
+    path("layar/<str:token>/stream/", auction_views.projector_stream, name="projector_stream"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    """Quarterly realisation reports, achievement and consequences (DESIGN.md §5)."""
+
+    name = "monitoring"
+    verbose_name = _("Quarterly monitoring")

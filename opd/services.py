@@ -1,0 +1,300 @@
+"""Writes to the data room. Each one checks the room's state, audits, and is atomic."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lelang.audit import audit_record, snapshot
+from opd.checklist import data_room_checklist, programs_for_checklist
+from opd.models import Attachment, DataRoom, ReviewComment, Submission
+
+
+class DataRoomLocked(ValidationError):
+    """The data room is under review or ready; it cannot be changed."""
+
+
+def _ensure_editable(data_room: DataRoom) -> None:
+    if not data_room.is_editable:
+        raise DataRoomLocked(
+            _("This data room is “%(status)s” and cannot be changed now.")
+            % {"status": data_room.get_status_display()}
+        )
+
+
+def _locked_room(data_room: DataRoom) -> DataRoom:
+    """Re-read the room under a row lock so two requests cannot both change its state."""
+    return DataRoom.objects.select_for_update().select_related("opd", "period").get(pk=data_room.pk)
+
+
+@transaction.atomic
+def part_save(*, instance: models.Model, user, request=None) -> models.Model:
+    """Create or update anything inside a data room (program, indicator, comparator…)."""
+    _ensure_editable(_locked_room(instance.owner_data_room))
+    adding = instance._state.adding
+    before = None
+    if not adding:
+        before = snapshot(type(instance)._default_manager.filter(pk=instance.pk).first())
+    instance.save()
+    audit_record(
+        action=f"{instance._meta.label_lower}.{'add' if adding else 'change'}",
+        actor=user,
+        obj=instance,
+        before=before,
+        after=snapshot(instance),
+        request=request,
+    )
+    DataRoom.objects.filter(pk=instance.owner_data_room.pk).update(updated_at=timezone.now())
+    return instance
+
+
+@transaction.atomic
+def part_delete(*, instance: models.Model, user, request=None) -> None:
+    _ensure_editable(_locked_room(instance.owner_data_room))
+    audit_record(
+        action=f"{instance._meta.label_lower}.delete",
+        actor=user,
+        obj=instance,
+        before=snapshot(instance),
+        request=request,
+    )
+    if isinstance(instance, Attachment):
+        instance.file.delete(save=False)
+    instance.delete()
+
+
+@transaction.atomic
+def attachment_store(
+    *,
+    data_room: DataRoom,
+    upload,
+    content_type: str,
+    indicator=None,
+    description="",
+    user,
+    request=None,
+) -> Attachment:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        data_room=data_room,
+        indicator=indicator,
+        file=upload,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        description=description,
+        uploaded_by=user,
+    )
+    return part_save(instance=attachment, user=user, request=request)
+
+
+def data_room_snapshot(data_room: DataRoom) -> dict:
+    """Everything in the data room as plain data, frozen into each submission."""
+
+    def number(value):
+        return None if value is None else str(value)
+
+    programs = []
+    for program in programs_for_checklist(data_room):
+        indicators = []
+        for ind in program.indicators.all():
+            indicators.append(
+                {
+                    "id": ind.pk,
+                    "name": ind.name,
+                    "definition": ind.definition,
+                    "unit": ind.unit,
+                    "polarity": ind.polarity,
+                    "range": [number(ind.range_min), number(ind.range_max)],
+                    "aggregation": ind.aggregation,
+                    "data_source": ind.data_source,
+                    "theme": ind.theme.code if ind.theme_id else None,
+                    "baseline": {
+                        "value": number(ind.baseline_value),
+                        "year": ind.baseline_year,
+                        "source": ind.baseline_source,
+                    },
+                    "target": {"value": number(ind.target_value), "year": ind.target_year},
+                    "comparators": [
+                        {
+                            "label": c.label,
+                            "kind": c.kind,
+                            "value": number(c.value),
+                            "year": c.year,
+                            "source": c.source,
+                        }
+                        for c in ind.comparators.all()
+                    ],
+                    "supporting_tables": [
+                        {
+                            "title": t.title,
+                            "value_label": t.value_label,
+                            "source": t.source,
+                            "rows": [
+                                {"label": r.label, "value": number(r.value), "note": r.note}
+                                for r in t.rows.all()
+                            ],
+                        }
+                        for t in ind.supporting_tables.all()
+                    ],
+                    "cases": [
+                        {"title": c.title, "description": c.description} for c in ind.cases.all()
+                    ],
+                    "attachments": [
+                        {"name": a.original_name, "sha256": a.sha256, "size": a.size}
+                        for a in ind.attachments.all()
+                    ],
+                }
+            )
+        programs.append(
+            {
+                "id": program.pk,
+                "name": program.name,
+                "kind": program.kind,
+                "description": program.description,
+                "budget": number(program.budget),
+                "indicators": indicators,
+            }
+        )
+    files = [
+        {"name": a.original_name, "sha256": a.sha256, "size": a.size}
+        for a in data_room.attachments.filter(indicator__isnull=True)
+    ]
+    return {
+        "opd": data_room.opd.code,
+        "period": data_room.period.name,
+        "programs": programs,
+        "attachments": files,
+    }
+
+
+def _set_status(data_room: DataRoom, status: str, *, action: str, user, request, extra=None):
+    before = {"status": data_room.status}
+    data_room.status = status
+    data_room.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=action,
+        actor=user,
+        obj=data_room,
+        before=before,
+        after={"status": status, **(extra or {})},
+        request=request,
+    )
+
+
+@transaction.atomic
+def data_room_submit(*, data_room: DataRoom, user, request=None) -> Submission:
+    """The head hands the data room to Bappeda; its content is frozen as a new version."""
+    data_room = _locked_room(data_room)
+    _ensure_editable(data_room)
+    last = data_room.submissions.order_by("-number").first()
+    submission = Submission.objects.create(
+        data_room=data_room,
+        number=(last.number + 1) if last else 1,
+        snapshot=data_room_snapshot(data_room),
+        submitted_by=user,
+        submitted_at=timezone.now(),
+    )
+    _set_status(
+        data_room,
+        DataRoom.Status.SUBMITTED,
+        action="opd.dataroom.submit",
+        user=user,
+        request=request,
+        extra={"version": submission.number},
+    )
+    return submission
+
+
+def _pending_submission(data_room: DataRoom) -> Submission:
+    if data_room.status != DataRoom.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted data room can be reviewed; this one is “%(status)s”.")
+            % {"status": data_room.get_status_display()}
+        )
+    return data_room.submissions.select_for_update().order_by("-number").first()
+
+
+@transaction.atomic
+def review_comment_add(
+    *, data_room: DataRoom, text: str, program=None, indicator=None, user, request=None
+) -> ReviewComment:
+    data_room = _locked_room(data_room)
+    submission = _pending_submission(data_room)
+    subject = indicator.name if indicator else (program.name if program else "")
+    comment = ReviewComment.objects.create(
+        submission=submission,
+        program=program or (indicator.program if indicator else None),
+        indicator=indicator,
+        subject=subject,
+        text=text,
+        author=user,
+    )
+    audit_record(
+        action="opd.dataroom.comment",
+        actor=user,
+        obj=data_room,
+        after={"version": submission.number, "about": subject, "text": text},
+        request=request,
+    )
+    return comment
+
+
+def _close_review(data_room, submission, *, outcome: str, status: str, action: str, user, request):
+    submission.outcome = outcome
+    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+    submission.save(update_fields=["outcome", "reviewed_by", "reviewed_at"])
+    _set_status(
+        data_room,
+        status,
+        action=action,
+        user=user,
+        request=request,
+        extra={"version": submission.number},
+    )
+    return submission
+
+
+@transaction.atomic
+def data_room_return(*, data_room: DataRoom, user, request=None) -> Submission:
+    """Bappeda sends the data room back; the OPD sees the comments and resubmits."""
+    data_room = _locked_room(data_room)
+    submission = _pending_submission(data_room)
+    if not submission.comments.exists():
+        raise ValidationError(_("Write at least one comment so the OPD knows what to fix."))
+    return _close_review(
+        data_room,
+        submission,
+        outcome=Submission.Outcome.RETURNED,
+        status=DataRoom.Status.RETURNED,
+        action="opd.dataroom.return",
+        user=user,
+        request=request,
+    )
+
+
+@transaction.atomic
+def data_room_mark_ready(*, data_room: DataRoom, user, request=None) -> Submission:
+    """Bappeda declares the data room complete: it may go on the session's agenda."""
+    data_room = _locked_room(data_room)
+    submission = _pending_submission(data_room)
+    checklist = data_room_checklist(data_room)
+    if not checklist.ok:
+        raise ValidationError(
+            [_("It cannot be marked ready while something is missing:"), *checklist.problems]
+        )
+    return _close_review(
+        data_room,
+        submission,
+        outcome=Submission.Outcome.READY,
+        status=DataRoom.Status.READY,
+        action="opd.dataroom.ready",
+        user=user,
+        request=request,
+    )

@@ -1,0 +1,78 @@
+"""Shared personas for the test suite, all built from ``tests.factories``.
+
+Two units (``dinkes``, ``dindik``) and one person per role; the OPD people hold a
+current position in their unit.
+"""
+
+import pytest
+
+from lelang.roles import Role
+from tests.factories import OpdFactory, UserFactory, make_member
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas get a password each; the production hasher would make every test slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def dinkes(db):
+    return OpdFactory(code="dinkes", name="Dinas Kesehatan")
+
+
+@pytest.fixture
+def dindik(db):
+    return OpdFactory(code="dindik", name="Dinas Pendidikan")
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(username="operator", name="Operator Bappeda", role=Role.BAPPEDA)
+
+
+@pytest.fixture
+def mayor(db):
+    return UserFactory(username="walikota", name="Wali Kota", role=Role.PANEL)
+
+
+@pytest.fixture
+def dinkes_head(db, dinkes):
+    user = UserFactory(username="kadinkes", name="Kepala Dinas Kesehatan", role=Role.OPD_HEAD)
+    make_member(user, dinkes, head=True)
+    return user
+
+
+@pytest.fixture
+def dinkes_staff(db, dinkes):
+    user = UserFactory(username="stafdinkes", name="Staf Dinas Kesehatan", role=Role.OPD_STAFF)
+    make_member(user, dinkes)
+    return user
+
+
+@pytest.fixture
+def dindik_head(db, dindik):
+    user = UserFactory(username="kadindik", name="Kepala Dinas Pendidikan", role=Role.OPD_HEAD)
+    make_member(user, dindik, head=True)
+    return user
+
+
+@pytest.fixture
+def inspector(db):
+    return UserFactory(username="inspektur", name="Inspektur Kota", role=Role.INSPECTOR)
+
+
+@pytest.fixture
+def period(db):
+    """The current planning period, whose data rooms are open."""
+    from opd.models import Period
+
+    return Period.objects.create(
+        name="RPJMD 2018–2023", start_year=2018, end_year=2023, is_current=True
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys run last: Playwright's session-wide browser keeps an event loop
+    running in the main thread, which the event-bus tests' asyncio.run() cannot share."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid)

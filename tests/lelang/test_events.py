@@ -1,0 +1,490 @@
+"""The live-push hub: SSE framing, coalescing, bounded queues, publish-after-commit,
+presence and the stream helper, driven directly on an event loop (no server)."""
+
+import asyncio
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.http import StreamingHttpResponse
+from django.test import RequestFactory
+
+from lelang import events
+
+
+@pytest.fixture(autouse=True)
+def clean_registry(monkeypatch):
+    """Each test registers its own renderers and presence watchers."""
+    monkeypatch.setattr(events, "_renderers", {})
+    monkeypatch.setattr(events, "_presence_watchers", [])
+
+
+def make_hub(**kwargs):
+    kwargs.setdefault("listen", False)
+    kwargs.setdefault("tune_gc", False)
+    kwargs.setdefault("heartbeat", 0)
+    return events.Hub(**kwargs)
+
+
+def run(coro, timeout=5):
+    async def bounded():
+        return await asyncio.wait_for(coro, timeout)
+
+    return asyncio.run(bounded())
+
+
+async def next_chunk(iterator, timeout=2):
+    return await asyncio.wait_for(anext(iterator), timeout)
+
+
+class State:
+    """A renderer whose output the test controls, counting its calls."""
+
+    def __init__(self, channels=("demo:1:a",)):
+        self.version = 1
+        self.calls = 0
+        self.channels = channels
+        self.gate = None  # a threading.Event the renderer waits on, when set
+        self.started = threading.Event()
+
+    def __call__(self, topic):
+        self.calls += 1
+        version = self.version  # what the database said when the render began
+        self.started.set()
+        if self.gate is not None:
+            assert self.gate.wait(5)
+        return {channel: f"{channel} v{version}" for channel in self.channels}
+
+
+# --- framing -----------------------------------------------------------------------
+
+
+def test_event_is_framed_with_one_data_line_per_line():
+    assert events.encode_event("<p>hi</p>") == b"event: state\ndata: <p>hi</p>\n\n"
+    assert events.encode_event("a\nb\r\nc\rd") == (
+        b"event: state\ndata: a\ndata: b\ndata: c\ndata: d\n\n"
+    )
+
+
+def test_trailing_newline_and_empty_data_survive_the_round_trip():
+    # The browser joins data lines with LF: "a\n" comes back as "a\n", "" as "".
+    assert events.encode_event("a\n") == b"event: state\ndata: a\ndata: \n\n"
+    assert events.encode_event("") == b"event: state\ndata: \n\n"
+
+
+def test_other_unicode_line_separators_stay_inside_a_line():
+    data = "Rp 1.000\u2028baris\x0cdua — ✓"
+    assert events.encode_event(data) == f"event: state\ndata: {data}\n\n".encode()
+
+
+def test_event_name_and_id():
+    assert events.encode_event("x", event="offer", event_id="7") == (
+        b"event: offer\nid: 7\ndata: x\n\n"
+    )
+    with pytest.raises(ValueError):
+        events.encode_event("x", event="a\nb")
+
+
+@pytest.mark.parametrize("topic", ["", "a\nb", "x" * 201, None])
+def test_bad_topics_are_refused(topic):
+    with pytest.raises(ValueError):
+        events.publish(topic)
+
+
+def test_longest_prefix_renderer_wins():
+    general, specific = State(), State()
+    events.register("session:", general)
+    events.register("session:12", specific)
+    assert events.renderer_for("session:12") is specific
+    assert events.renderer_for("session:3") is general
+    assert events.renderer_for("other:1") is None
+
+
+# --- hub: fan-out, coalescing, dropping --------------------------------------------
+
+
+def test_one_render_is_fanned_out_as_the_same_bytes_to_every_subscriber():
+    state = State(channels=("demo:1:a", "demo:1:b"))
+    events.register("demo:", state)
+
+    async def scenario():
+        hub = make_hub()
+        subs = [hub.subscribe("demo:1", "demo:1:a") for _ in range(3)]
+        other = hub.subscribe("demo:1", "demo:1:b")
+        hub.topic_changed("demo:1")
+        got = [await sub.get() for sub in subs]
+        other_got = await other.get()
+        await hub.aclose()
+        return got, other_got
+
+    got, other_got = run(scenario())
+    assert state.calls == 1
+    assert got[0] == b"event: state\ndata: demo:1:a v1\n\n"
+    assert got[0] is got[1] is got[2]  # encoded once, shared
+    assert other_got == b"event: state\ndata: demo:1:b v1\n\n"
+
+
+def test_events_during_a_render_coalesce_into_exactly_one_more_render():
+    state = State()
+    state.gate = threading.Event()
+    events.register("demo:", state)
+
+    async def scenario():
+        hub = make_hub()
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        hub.topic_changed("demo:1")
+        await asyncio.to_thread(state.started.wait, 5)
+        state.version = 2
+        for _ in range(5):  # five more changes while the first render runs
+            hub.topic_changed("demo:1")
+        state.gate.set()
+        first = await sub.get()
+        second = await sub.get()
+        await asyncio.sleep(0.1)  # nothing else is coming
+        pending = sub.qsize()
+        await hub.aclose()
+        return first, second, pending
+
+    first, second, pending = run(scenario())
+    assert state.calls == 2
+    assert first.endswith(b"v1\n\n")
+    assert second.endswith(b"v2\n\n")
+    assert pending == 0
+
+
+def test_topics_without_subscribers_are_not_rendered():
+    state = State()
+    events.register("demo:", state)
+
+    async def scenario():
+        hub = make_hub()
+        hub.start()
+        hub.topic_changed("demo:1")
+        await asyncio.sleep(0.05)
+        await hub.aclose()
+
+    run(scenario())
+    assert state.calls == 0
+
+
+def test_a_full_queue_refuses_more():
+    sub = events.Subscriber("t", "c", maxsize=2)
+    assert sub.put_nowait(b"1") and sub.put_nowait(b"2")
+    assert not sub.put_nowait(b"3")
+    assert run(sub.get()) == b"12"  # everything pending, in one piece
+    sub.close()
+    assert not sub.put_nowait(b"4")
+    assert run(sub.get()) is None
+
+
+def test_a_subscriber_that_falls_behind_is_dropped_and_its_stream_ends():
+    state = State()
+    events.register("demo:", state)
+
+    async def scenario():
+        hub = make_hub(queue_size=3)
+        slow = hub.subscribe("demo:1", "demo:1:a")
+        fast = hub.subscribe("demo:1", "demo:1:a")
+        received = 0
+        for _ in range(5):
+            state.version += 1  # a real change: identical states are not resent
+            hub.topic_changed("demo:1")
+            while hub._pumps:
+                await asyncio.sleep(0.01)
+            if await fast.get():
+                received += 1
+        ended = await slow.get()
+        result = (received, ended, hub.dropped, hub.subscriber_count("demo:1:a"))
+        await hub.aclose()
+        return result
+
+    received, ended, dropped, count = run(scenario())
+    assert received == 5  # the one keeping up got everything
+    assert ended is None  # the slow one's stream ends
+    assert dropped == 1
+    assert count == 1
+
+
+def test_heartbeat_pings_idle_subscribers():
+    async def scenario():
+        hub = make_hub(heartbeat=0.05)
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        ping = await asyncio.wait_for(sub.get(), 1)
+        await hub.aclose()
+        return ping
+
+    assert run(scenario()) == b": ping\n\n"
+
+
+def test_new_viewers_share_a_fresh_snapshot_until_the_topic_changes():
+    state = State()
+    events.register("demo:", state)
+
+    async def scenario():
+        hub = make_hub()
+        hub.start()
+        first = await hub.snapshot("demo:1")
+        again = await hub.snapshot("demo:1")
+        calls_before = state.calls
+        hub.topic_changed("demo:1")
+        state.version = 2
+        after = await hub.snapshot("demo:1")
+        await hub.aclose()
+        return first, again, calls_before, after
+
+    first, again, calls_before, after = run(scenario())
+    assert calls_before == 1
+    assert first is again
+    assert after["demo:1:a"].endswith(b"v2\n\n")
+    assert state.calls == 2
+
+
+def test_a_failing_renderer_sends_nothing_and_the_hub_carries_on():
+    calls = []
+
+    def broken(topic):
+        calls.append(topic)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return {"demo:1:a": "ok"}
+
+    events.register("demo:", broken)
+
+    async def scenario():
+        hub = make_hub()
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        hub.topic_changed("demo:1")
+        while hub._pumps:
+            await asyncio.sleep(0.01)
+        nothing = sub.qsize()
+        hub.topic_changed("demo:1")
+        data = await sub.get()
+        await hub.aclose()
+        return nothing, data
+
+    nothing, data = run(scenario())
+    assert nothing == 0
+    assert data == b"event: state\ndata: ok\n\n"
+
+
+# --- presence ------------------------------------------------------------------------
+
+
+def test_presence_lists_labels_and_rerenders_at_most_once_per_interval():
+    console = []
+
+    def render_presence(topic):
+        labels = hub.presence("room:1:")
+        console.append(labels)
+        return {"room:1:console": ", ".join(labels)}
+
+    events.register("presence:", render_presence)
+    events.on_presence_change("room:1:", "presence:room:1")
+    hub = make_hub(presence_interval=0.2)
+
+    async def scenario():
+        operator = hub.subscribe("presence:room:1", "room:1:console", "Operator")
+        projector = hub.subscribe("room:1", "room:1:projector", "Proyektor")
+        mayor = hub.subscribe("room:1", "room:1:panel", "Walikota")
+        hub.subscribe("room:2", "room:2:projector", "Proyektor ruang 2")
+        await asyncio.sleep(0.05)
+        early = len(console)
+        hub.unsubscribe(mayor)
+        await asyncio.sleep(0.4)
+        labels = hub.presence("room:1:")
+        del projector, operator
+        await hub.aclose()
+        return early, labels
+
+    early, labels = run(scenario())
+    assert early == 1  # the first arrival renders at once, the rest wait
+    assert len(console) == 2  # ... and are folded into one render a moment later
+    assert console[-1] == ["Operator", "Proyektor"]
+    assert labels == ["Operator", "Proyektor"]
+
+
+# --- publish -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_is_delivered_after_commit_and_never_on_rollback(monkeypatch):
+    delivered = []
+    monkeypatch.setattr(events, "_deliver", lambda topic, alias: delivered.append(topic))
+
+    with transaction.atomic():
+        events.publish("demo:1")
+        assert delivered == []  # not before the commit
+    assert delivered == ["demo:1"]
+
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        events.publish("demo:2")
+        1 / 0
+    with transaction.atomic():
+        with pytest.raises(ZeroDivisionError), transaction.atomic():  # a savepoint
+            events.publish("demo:3")
+            1 / 0
+        events.publish("demo:4")
+    assert delivered == ["demo:1", "demo:4"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_without_a_server_loop_is_harmless(monkeypatch):
+    monkeypatch.setattr(events, "_hub", make_hub())
+    with transaction.atomic():
+        events.publish("demo:1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_from_a_worker_thread_reaches_the_loop(monkeypatch):
+    """SQLite: handed over with call_soon_threadsafe; PostgreSQL: NOTIFY → LISTEN."""
+    hub = make_hub(listen=None)  # LISTEN when the database is PostgreSQL
+    monkeypatch.setattr(events, "_hub", hub)
+    state = State()
+    events.register("demo:", state)
+
+    def service():  # what a sync view does, in the thread pool
+        with transaction.atomic():
+            connection.cursor().execute("SELECT 1")
+            state.version = 2
+            events.publish("demo:1")
+        connection.close()
+
+    async def scenario():
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        if connection.vendor == "postgresql":
+            while not hub._listening:
+                await asyncio.sleep(0.01)
+        await asyncio.to_thread(service)
+        data = b""
+        while not data.endswith(b"v2\n\n"):
+            data = await asyncio.wait_for(sub.get(), 2)
+        await hub.aclose()
+        return data
+
+    assert run(scenario()) == b"event: state\ndata: demo:1:a v2\n\n"
+
+
+# --- the stream helper ---------------------------------------------------------------
+
+
+def test_stream_sends_the_current_state_first_then_updates():
+    state = State()
+    events.register("demo:", state)
+    request = RequestFactory().get("/live/")
+
+    async def scenario():
+        hub = make_hub()
+        response = await events.stream(
+            request, topic="demo:1", channel="demo:1:a", label="Proyektor", hub=hub
+        )
+        received = asyncio.Queue()
+
+        async def consume():  # as Django's ASGI handler does
+            async for chunk in response:
+                received.put_nowait(chunk)
+
+        task = asyncio.create_task(consume())
+        first = await asyncio.wait_for(received.get(), 2)
+        labels = hub.presence("demo:")
+        state.version = 2
+        hub.topic_changed("demo:1")
+        second = await asyncio.wait_for(received.get(), 2)
+        task.cancel()  # the client went away
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        left = hub.subscriber_count()
+        await hub.aclose()
+        return response, first, labels, second, left
+
+    response, first, labels, second, left = run(scenario())
+    assert isinstance(response, StreamingHttpResponse)
+    assert response.is_async
+    assert response["Content-Type"] == "text/event-stream"
+    assert response["Cache-Control"] == "no-cache"
+    assert response["X-Accel-Buffering"] == "no"
+    assert first == b"retry: 1000\n\nevent: state\ndata: demo:1:a v1\n\n"
+    assert labels == ["Proyektor"]
+    assert second == b"event: state\ndata: demo:1:a v2\n\n"
+    assert left == 0
+
+
+def test_stream_subscribes_before_it_renders_so_no_change_is_missed():
+    state = State()
+    state.gate = threading.Event()
+    events.register("demo:", state)
+
+    async def scenario():
+        hub = make_hub()
+        response = await events.stream(
+            RequestFactory().get("/"), topic="demo:1", channel="demo:1:a", hub=hub
+        )
+        body = response.streaming_content
+        first = asyncio.ensure_future(anext(body))
+        await asyncio.to_thread(state.started.wait, 5)
+        # A change commits while the initial render is still running.
+        state.version = 2
+        hub.topic_changed("demo:1")
+        state.gate.set()
+        chunks = [await asyncio.wait_for(first, 2), await next_chunk(body)]
+        await body.aclose()
+        await hub.aclose()
+        return chunks
+
+    chunks = run(scenario())
+    assert chunks[0].endswith(b"demo:1:a v1\n\n")  # the state when it connected...
+    assert chunks[1] == b"event: state\ndata: demo:1:a v2\n\n"  # ...and the change
+
+
+def test_a_dropped_viewers_stream_ends():
+    state = State()
+    events.register("demo:", state)
+
+    async def scenario():
+        hub = make_hub(queue_size=2)
+        response = await events.stream(
+            RequestFactory().get("/"), topic="demo:1", channel="demo:1:a", hub=hub
+        )
+        body = response.streaming_content
+        await next_chunk(body)
+        for _ in range(3):  # the viewer reads nothing meanwhile
+            state.version += 1
+            hub.topic_changed("demo:1")
+            while hub._pumps:
+                await asyncio.sleep(0.01)
+        with pytest.raises(StopAsyncIteration):
+            await next_chunk(body)
+        dropped = hub.dropped
+        await hub.aclose()
+        return dropped
+
+    assert run(scenario()) == 1
+
+
+def test_a_missing_channel_gets_only_the_retry_hint():
+    events.register("demo:", State())
+
+    async def scenario():
+        hub = make_hub()
+        response = await events.stream(
+            RequestFactory().get("/"), topic="demo:1", channel="demo:1:nobody", hub=hub
+        )
+        body = response.streaming_content
+        first = await next_chunk(body)
+        await body.aclose()
+        await hub.aclose()
+        return first
+
+    assert run(scenario()) == b"retry: 1000\n\n"
+
+
+def test_an_unchanged_fragment_is_not_sent_again():
+    """A head typing an answer must not have the form replaced by an identical state."""
+    hub = events.Hub()
+    sub = events.Subscriber("t:1", "t:1:a")
+    hub._channels.setdefault("t:1:a", set()).add(sub)
+    first = events.encode_event("<p>v1</p>")
+    hub._broadcast({"t:1:a": first})
+    hub._broadcast({"t:1:a": events.encode_event("<p>v1</p>")})  # same content, new object
+    assert sub.qsize() == 1
+    hub._broadcast({"t:1:a": events.encode_event("<p>v2</p>")})
+    assert sub.qsize() == 2
