@@ -26,8 +26,14 @@ Apps wire it up in three places::
 How an event travels
 --------------------
 ``publish(topic)`` registers a ``transaction.on_commit`` callback, so nothing
-leaves a rolled-back transaction. After the commit:
+leaves a rolled-back transaction. After the commit, by the first that applies:
 
+* ``REDIS_URL`` set (any database): ``PUBLISH <LELANG_EVENTS_CHANNEL> <topic>``. Every
+  server process keeps one subscribed Redis connection (``redis.asyncio``, opened
+  with its first viewer), so every process — this one included — hears the change.
+  If Redis cannot be reached at publish time, the change still reaches this
+  process's viewers (and is logged); other processes catch up when their viewers
+  reconnect or on the next event.
 * PostgreSQL: ``NOTIFY lelang_events, '<topic>'``. Every server process keeps one
   ``LISTEN`` connection (psycopg 3 ``AsyncConnection``, opened when its first viewer
   connects), so every process — this one included — hears about the change. The
@@ -119,6 +125,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from asgiref.sync import SyncToAsync, sync_to_async
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections, transaction
 from django.http import StreamingHttpResponse
 
@@ -230,9 +237,45 @@ def publish(topic: str, *, using: str | None = None) -> None:
     transaction.on_commit(partial(_deliver, topic, alias), using=alias, robust=True)
 
 
+def transport(alias: str = DEFAULT_DB_ALIAS) -> str:
+    """How events cross server processes: ``"redis"``, ``"postgresql"`` or ``"local"``."""
+    if settings.REDIS_URL:
+        return "redis"
+    return "postgresql" if connections[alias].vendor == "postgresql" else "local"
+
+
+_redis_client = None
+_redis_lock = threading.Lock()
+
+
+def _redis():
+    """This process's synchronous Redis client (thread-safe, pooled)."""
+    global _redis_client
+    if _redis_client is None:
+        import redis  # only with REDIS_URL
+
+        with _redis_lock:
+            if _redis_client is None:
+                _redis_client = redis.Redis.from_url(
+                    settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+                )
+    return _redis_client
+
+
 def _deliver(topic: str, alias: str) -> None:
     connection = connections[alias]
-    if connection.vendor == "postgresql":
+    kind = transport(alias)
+    if kind == "redis":
+        import redis
+
+        try:
+            _redis().publish(settings.LELANG_EVENTS_CHANNEL, topic)
+        except redis.RedisError as exc:
+            logger.warning(
+                "events: cannot publish %r to Redis (%s); local viewers only", topic, exc
+            )
+            get_hub().notify_threadsafe(topic)
+    elif kind == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, topic])
     else:
@@ -391,7 +434,7 @@ class Hub:
             self._heartbeat_task = loop.create_task(self._heartbeats())
         listen = self._listen_wanted
         if listen is None:
-            listen = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+            listen = transport() != "local"
         if listen:
             self._reliable = False
             self._listener_task = loop.create_task(self._listen())
@@ -616,34 +659,76 @@ class Hub:
                     sub.put_nowait(PING)
 
     async def _listen(self) -> None:
-        import psycopg  # PostgreSQL only
-
-        delay = RECONNECT_MIN
+        """Hear other processes' events (Redis or PostgreSQL), reconnecting forever."""
+        self._listen_delay = RECONNECT_MIN
         while True:
             try:
-                params = _listen_params()
-                async with await psycopg.AsyncConnection.connect(**params, autocommit=True) as conn:
-                    await conn.execute(f"LISTEN {PG_CHANNEL}")
-                    self._listening = self._reliable = True
-                    delay = RECONNECT_MIN
-                    # Whatever changed while we were not listening: render afresh.
-                    self._everything_changed()
-                    while True:
-                        async for notify in conn.notifies(timeout=LISTEN_PING_SECONDS):
-                            self.topic_changed(notify.payload)
-                        # Quiet for a while: make sure the connection is still alive.
-                        await conn.execute("SELECT 1")
+                if transport() == "redis":
+                    await self._listen_redis()
+                else:
+                    await self._listen_postgresql()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                logger.warning("events: LISTEN connection lost (%s); retrying in %.1fs", exc, delay)
+                logger.warning(
+                    "events: listening connection lost (%s); retrying in %.1fs",
+                    exc,
+                    self._listen_delay,
+                )
             finally:
                 self._listening = self._reliable = False
                 self._snapshots.clear()
                 for render in self._renders.values():
                     render.stale = True
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RECONNECT_MAX)
+            await asyncio.sleep(self._listen_delay)
+            self._listen_delay = min(self._listen_delay * 2, RECONNECT_MAX)
+
+    def _listener_up(self) -> None:
+        self._listening = self._reliable = True
+        self._listen_delay = RECONNECT_MIN
+        # Whatever changed while we were not listening: render afresh.
+        self._everything_changed()
+
+    async def _listen_postgresql(self) -> None:
+        import psycopg  # PostgreSQL only
+
+        params = _listen_params()
+        async with await psycopg.AsyncConnection.connect(**params, autocommit=True) as conn:
+            await conn.execute(f"LISTEN {PG_CHANNEL}")
+            self._listener_up()
+            while True:
+                async for notify in conn.notifies(timeout=LISTEN_PING_SECONDS):
+                    self.topic_changed(notify.payload)
+                # Quiet for a while: make sure the connection is still alive.
+                await conn.execute("SELECT 1")
+
+    async def _listen_redis(self) -> None:
+        from redis import asyncio as aioredis  # only with REDIS_URL
+
+        client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5)
+        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(settings.LELANG_EVENTS_CHANNEL)
+            self._listener_up()
+            pinged = False
+            while True:
+                asked = time.monotonic()
+                message = await pubsub.get_message(timeout=LISTEN_PING_SECONDS)
+                if message is None:
+                    if time.monotonic() - asked < LISTEN_PING_SECONDS / 2:
+                        continue  # a subscribe confirmation, ignored
+                    # Quiet for a while: a PING must be answered before the next one.
+                    if pinged:
+                        raise ConnectionError("Redis did not answer PING")
+                    await pubsub.ping()
+                    pinged = True
+                    continue
+                pinged = False
+                if message["type"] == "message":
+                    self.topic_changed(message["data"].decode())
+        finally:
+            await pubsub.aclose()
+            await client.aclose()
 
 
 def _cancel_unless_finished(sub: Subscriber, task: asyncio.Task) -> None:

@@ -142,6 +142,23 @@ else:
         }
     }
 
+# Live events cross server processes through Redis pub/sub when REDIS_URL is set,
+# otherwise through PostgreSQL LISTEN/NOTIFY (SQLite: one process only).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    stop(
+        f"Konfigurasi salah: REDIS_URL={REDIS_URL!r} harus diawali redis://, rediss:// atau "
+        "unix://. (Configuration error: REDIS_URL must start with redis://, rediss:// or unix://.)"
+    )
+# Redis pub/sub channels are server-wide (not per database): give each installation
+# sharing one Redis server its own channel name.
+LELANG_EVENTS_CHANNEL = os.environ.get("LELANG_EVENTS_CHANNEL", "lelang_events").strip()
+if not LELANG_EVENTS_CHANNEL.replace("_", "").replace("-", "").replace(".", "").isalnum():
+    stop(
+        f"Konfigurasi salah: LELANG_EVENTS_CHANNEL={LELANG_EVENTS_CHANNEL!r} hanya boleh huruf, "
+        "angka, _ - dan titik. (Configuration error: letters, digits, _ - and . only.)"
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lelang.User"
 

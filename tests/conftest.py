@@ -4,6 +4,9 @@ Two units (``dinkes``, ``dindik``) and one person per role; the OPD people hold 
 current position in their unit.
 """
 
+import os
+import secrets
+
 import pytest
 
 from lelang.roles import Role
@@ -76,3 +79,27 @@ def pytest_collection_modifyitems(config, items):
     """Browser journeys run last: Playwright's session-wide browser keeps an event loop
     running in the main thread, which the event-bus tests' asyncio.run() cannot share."""
     items.sort(key=lambda item: "tests/e2e/" in item.nodeid)
+
+
+@pytest.fixture
+def redis_url(settings, monkeypatch):
+    """A reachable Redis with a channel of this test's own (live events over Redis).
+
+    Skips with the reason when no Redis answers, unless REQUIRE_REDIS=1 (CI).
+    """
+    import redis
+
+    from lelang import events
+
+    url = os.environ.get("LELANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError as exc:
+        message = f"no Redis at {url} ({exc}); set LELANG_TEST_REDIS_URL"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(message + " (REQUIRE_REDIS=1)")
+        pytest.skip(message)
+    settings.REDIS_URL = url
+    settings.LELANG_EVENTS_CHANNEL = f"lelang_events_test_{secrets.token_hex(6)}"
+    monkeypatch.setattr(events, "_redis_client", None)
+    return url

@@ -334,15 +334,15 @@ def test_publish_without_a_server_loop_is_harmless(monkeypatch):
         events.publish("demo:1")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_publish_from_a_worker_thread_reaches_the_loop(monkeypatch):
-    """SQLite: handed over with call_soon_threadsafe; PostgreSQL: NOTIFY → LISTEN."""
-    hub = make_hub(listen=None)  # LISTEN when the database is PostgreSQL
+def commit_v2_from_a_worker_thread(monkeypatch, *, listen):
+    """A sync service in the thread pool commits version 2 and publishes ``demo:1``;
+    returns the events a subscriber of ``demo:1:a`` received, up to and including v2."""
+    hub = make_hub(listen=listen)
     monkeypatch.setattr(events, "_hub", hub)
     state = State()
     events.register("demo:", state)
 
-    def service():  # what a sync view does, in the thread pool
+    def service():
         with transaction.atomic():
             connection.cursor().execute("SELECT 1")
             state.version = 2
@@ -351,22 +351,66 @@ def test_publish_from_a_worker_thread_reaches_the_loop(monkeypatch):
 
     async def scenario():
         sub = hub.subscribe("demo:1", "demo:1:a")
-        if connection.vendor == "postgresql":
-            while not hub._listening:
+        if listen is not False:
+            while not hub._listening and hub._listener_task is not None:
                 await asyncio.sleep(0.01)
         await asyncio.to_thread(service)
         data = b""
         while not data.endswith(b"v2\n\n"):
-            data += await asyncio.wait_for(sub.get(), 2)
+            data += await asyncio.wait_for(sub.get(), 5)
         await hub.aclose()
         return data
 
-    # On PostgreSQL the listener's first connection re-renders every watched topic (it
-    # may have missed a NOTIFY); that render can still show v1 when it began before the
-    # service's commit. Whatever came first, the viewer ends on v2.
-    received = [event for event in run(scenario()).split(b"\n\n") if event]
+    # A listener's first connection re-renders every watched topic (it may have missed
+    # an event); that render can still show v1 when it began before the service's
+    # commit. Whatever came first, the viewer ends on v2.
+    received = [event for event in run(scenario(), timeout=10).split(b"\n\n") if event]
     assert received[-1] == b"event: state\ndata: demo:1:a v2"
     assert set(received) <= {b"event: state\ndata: demo:1:a v1", received[-1]}
+    return received
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_from_a_worker_thread_reaches_the_loop(monkeypatch):
+    """SQLite: handed over with call_soon_threadsafe; PostgreSQL: NOTIFY → LISTEN."""
+    commit_v2_from_a_worker_thread(monkeypatch, listen=None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_through_redis_reaches_the_loop(monkeypatch, settings, redis_url):
+    """With REDIS_URL the event goes PUBLISH → the hub's subscribed connection."""
+    published = []
+    real_redis = events._redis
+
+    def recording_redis():
+        client = real_redis()
+        if not hasattr(client, "recorded"):
+            original = client.publish
+
+            def publish(channel, message):
+                published.append((channel, message))
+                return original(channel, message)
+
+            client.publish = publish
+            client.recorded = True
+        return client
+
+    monkeypatch.setattr(events, "_redis", recording_redis)
+
+    commit_v2_from_a_worker_thread(monkeypatch, listen=None)  # listens: REDIS_URL is set
+
+    assert published == [(settings.LELANG_EVENTS_CHANNEL, "demo:1")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_redis_still_updates_this_process_and_logs_it(monkeypatch, settings, caplog):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    monkeypatch.setattr(events, "_redis_client", None)
+
+    received = commit_v2_from_a_worker_thread(monkeypatch, listen=False)
+
+    assert received == [b"event: state\ndata: demo:1:a v2"]
+    assert "cannot publish 'demo:1' to Redis" in caplog.text
 
 
 # --- the stream helper ---------------------------------------------------------------

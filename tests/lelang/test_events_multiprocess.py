@@ -1,13 +1,16 @@
-"""Two uvicorn processes on one PostgreSQL database share live events via NOTIFY.
+"""Two uvicorn processes share live events: via PostgreSQL NOTIFY, or via Redis.
 
-Runs only when DATABASE_URL points at PostgreSQL (the test database pytest-django
-creates is shared with the two servers). Everything is on 127.0.0.1 with bounded
-timeouts, and the servers are always terminated.
+Transport ``postgresql`` runs only when DATABASE_URL points at PostgreSQL (the test
+database pytest-django creates is shared with the two servers). Transport ``redis``
+runs with a reachable Redis (see the ``redis_url`` fixture) on either database: with
+SQLite the servers share a temporary database file. Everything is on 127.0.0.1 with
+bounded timeouts, and the servers are always terminated.
 """
 
 import asyncio
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -21,10 +24,41 @@ from lelang import events
 
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
-pytestmark = [
-    pytest.mark.skipif(not POSTGRES, reason="needs DATABASE_URL pointing at PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class SharedDatabase:
+    """The database both servers and the test process use for table ``events_demo``."""
+
+    def __init__(self, sqlite_path=None):
+        self.sqlite_path = sqlite_path
+
+    @property
+    def url(self):
+        if self.sqlite_path is not None:
+            return f"sqlite:///{self.sqlite_path}"
+        return database_url()
+
+    def execute(self, sql, params=()):
+        if self.sqlite_path is not None:
+            with sqlite3.connect(self.sqlite_path) as db:
+                db.execute(sql.replace("%s", "?"), params)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        connection.close()
+
+
+@pytest.fixture(params=["postgresql", "redis"])
+def transport(request, tmp_path):
+    """(environment for the servers, shared database) for each way across processes."""
+    if request.param == "postgresql":
+        if not POSTGRES:
+            pytest.skip("transport postgresql: needs DATABASE_URL pointing at PostgreSQL")
+        return {}, SharedDatabase()
+    request.getfixturevalue("redis_url")
+    env = {"REDIS_URL": settings.REDIS_URL, "LELANG_EVENTS_CHANNEL": settings.LELANG_EVENTS_CHANNEL}
+    return env, SharedDatabase() if POSTGRES else SharedDatabase(tmp_path / "shared.sqlite3")
 
 
 def free_port():
@@ -42,8 +76,9 @@ def database_url():
     return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_server(port, log):
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_DEBUG": "1"}
+def start_server(port, log, db, extra_env):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("REDIS_")}
+    env.update(DATABASE_URL=db.url, DJANGO_DEBUG="1", **extra_env)
     cmd = [sys.executable, "-m", "uvicorn", "tests.lelang.events_app:application"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off"]
     return subprocess.Popen(
@@ -103,13 +138,10 @@ async def get(port, path):
     return body
 
 
-def publish_here(n):
-    """The test process itself commits a change (its NOTIFY reaches both servers)."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO events_demo (n) VALUES (%s)", [n])
-        events.publish("demo:1")
-    connection.close()
+def publish_here(db, n):
+    """The test process itself makes a change (its event reaches both servers)."""
+    db.execute("INSERT INTO events_demo (n) VALUES (%s)", [n])
+    notify_only()
 
 
 def notify_only():
@@ -118,7 +150,7 @@ def notify_only():
     connection.close()
 
 
-async def scenario(port_a, port_b, servers):
+async def scenario(port_a, port_b, servers, db):
     for port, server in zip((port_a, port_b), servers, strict=True):
         await wait_ready(port, server)
     on_a, on_b = Stream(port_a), Stream(port_b)
@@ -127,8 +159,8 @@ async def scenario(port_a, port_b, servers):
     for stream in (on_a, on_b):
         await stream.wait_for(b"n=0;", 20)  # the current state comes first
         assert b"content-type: text/event-stream" in stream.data.lower()
-    # Each server opens its LISTEN connection with its first viewer: wait until a
-    # NOTIFY from here makes both re-render (no change yet, so still n=0).
+    # Each server starts listening with its first viewer: wait until an event
+    # from here makes both re-render (no change yet, so still n=0).
     for _attempt in range(50):
         await asyncio.to_thread(notify_only)
         try:
@@ -138,7 +170,7 @@ async def scenario(port_a, port_b, servers):
         except TimeoutError:
             continue
     else:
-        raise AssertionError("the servers never heard a NOTIFY")
+        raise AssertionError("the servers never heard an event from the test process")
 
     # Process A commits and publishes in a sync view; B's viewer hears it.
     reply = await get(port_a, "/events-test/publish/1/")
@@ -148,8 +180,8 @@ async def scenario(port_a, port_b, servers):
     latency_b = time.monotonic() - published
     await on_a.wait_for(b"n=1;", 1)
 
-    # The test process publishes (it runs no server: NOTIFY only).
-    await asyncio.to_thread(publish_here, 2)
+    # The test process publishes (it runs no server: it only sends the event).
+    await asyncio.to_thread(publish_here, db, 2)
     published = time.monotonic()
     await on_b.wait_for(b"n=2;", 1)
     await on_a.wait_for(b"n=2;", 1)
@@ -158,16 +190,15 @@ async def scenario(port_a, port_b, servers):
     return latency_b
 
 
-def test_an_event_committed_in_one_process_reaches_viewers_of_another(tmp_path):
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE events_demo (n int)")
-    connection.close()
+def test_an_event_committed_in_one_process_reaches_viewers_of_another(tmp_path, transport):
+    extra_env, db = transport
+    db.execute("CREATE TABLE events_demo (n int)")
     port_a, port_b = free_port(), free_port()
     servers = []
     log = open(tmp_path / "uvicorn.log", "wb")  # noqa: SIM115
     try:
-        servers = [start_server(port_a, log), start_server(port_b, log)]
-        latency = asyncio.run(asyncio.wait_for(scenario(port_a, port_b, servers), 60))
+        servers = [start_server(port, log, db, extra_env) for port in (port_a, port_b)]
+        latency = asyncio.run(asyncio.wait_for(scenario(port_a, port_b, servers, db), 60))
         assert latency < 1
     except BaseException:
         log.flush()
@@ -183,5 +214,4 @@ def test_an_event_committed_in_one_process_reaches_viewers_of_another(tmp_path):
                 server.kill()
                 server.wait(timeout=10)
         log.close()
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS events_demo")
+        db.execute("DROP TABLE IF EXISTS events_demo")

@@ -15,7 +15,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MANAGE_PY = PROJECT_ROOT / "manage.py"
 # Variables the settings read; none may leak in from the calling environment.
-PREFIXES = ("DJANGO_", "LELANG_", "DATABASE_")
+PREFIXES = ("DJANGO_", "LELANG_", "DATABASE_", "REDIS_")
 
 
 def clean_env(tmp_path: Path, *, keep_database_url: bool = False, **overrides: str) -> dict:
@@ -58,6 +58,17 @@ def test_production_without_a_secret_key_stops_with_one_readable_line(tmp_path):
     assert len(lines) == 1, result.stderr
     assert "DJANGO_SECRET_KEY" in lines[0]
     assert not (tmp_path / "data").exists()
+
+
+def test_a_redis_url_that_is_not_one_stops_with_one_readable_line(tmp_path):
+    env = clean_env(tmp_path, DJANGO_DEBUG="1", REDIS_URL="127.0.0.1:6379")
+
+    result = manage(env, "check")
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "REDIS_URL" in result.stderr and "redis://" in result.stderr
 
 
 def test_a_configured_production_passes_the_deploy_checks(tmp_path):
