@@ -126,6 +126,22 @@ if os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"], conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0")
         )
     }
+    # PostgreSQL: a connection pool per server process (psycopg_pool). Under ASGI each
+    # request and each live render may run on another thread, so persistent
+    # connections would not be reused; a pool hands out an open one in microseconds.
+    # DATABASE_POOL=0 turns it off (e.g. behind PgBouncer).
+    _default = DATABASES["default"]
+    if _default["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_POOL", "1"):
+        if _default["CONN_MAX_AGE"]:
+            stop(
+                "Konfigurasi salah: DATABASE_CONN_MAX_AGE harus 0 bila DATABASE_POOL=1. "
+                "(Configuration error: the connection pool needs DATABASE_CONN_MAX_AGE=0.)"
+            )
+        _default.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": envint("DATABASE_POOL_MAX", "10"),
+            "timeout": 10,
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -7,6 +7,10 @@ scripts, event handlers or external fonts; every caller-supplied text is escaped
 ``role="img"`` with ``<title>`` and ``<desc>`` gives screen readers the figures as
 sentences. Numbers are written the Indonesian way (1.234,5) in every language.
 
+Charts are memoised (``CACHE_SIZE`` most recent, per language): the live projector
+draws the same few charts on every change of the session, and a chart is a pure
+function of its arguments.
+
 Layout: one row per reference value (baseline, comparators, proposed target) as
 horizontal bars on a shared value axis that starts at 0 (or below, for negative
 values). ``height`` is a guide: rows take 30–48 px each, so the SVG comes out
@@ -16,10 +20,13 @@ chart of the yearly targets follows below the bars.
 
 import hashlib
 import math
+import threading
+from collections import OrderedDict
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 INK = "#1b1f24"  # text, 16:1 on white
@@ -37,7 +44,12 @@ MAX_LABEL = 38
 SHORT_UNIT = 12  # longer units label the axis instead of every value
 NBSP = "\u00a0"
 
+CACHE_SIZE = 256
+
 Number = Decimal | int | float
+
+_cache: OrderedDict[str, SafeString] = OrderedDict()
+_cache_lock = threading.Lock()  # the live screens render in worker threads
 
 
 def _dec(value: Number) -> Decimal:
@@ -211,6 +223,23 @@ def baseline_chart_svg(
     value); ``trajectory`` is (year, value) for the years after the baseline. ``width``
     and ``height`` are the size in px; the SVG shrinks to fit a narrower container.
     """
+    arguments = (unit, baseline, target, comparators, trajectory, str(title), width, height)
+    # repr keeps what equality would blur (Decimal("1.0") == Decimal("1.00")).
+    key = repr((get_language(), arguments))
+    with _cache_lock:
+        svg = _cache.get(key)
+        if svg is not None:
+            _cache.move_to_end(key)
+            return svg
+    svg = _draw(*arguments)
+    with _cache_lock:
+        _cache[key] = svg
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return svg
+
+
+def _draw(unit, baseline, target, comparators, trajectory, title, width, height) -> SafeString:
     unit = unit.strip()
     base = _("Baseline %(year)s") % {"year": baseline[0]}
     rows = [(base, _truncate(base), baseline[1], "baseline")]

@@ -71,6 +71,25 @@ def test_a_redis_url_that_is_not_one_stops_with_one_readable_line(tmp_path):
     assert "REDIS_URL" in result.stderr and "redis://" in result.stderr
 
 
+def test_a_persistent_connection_age_with_the_pool_stops_with_one_readable_line(tmp_path):
+    env = clean_env(
+        tmp_path,
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/lelang_unused",
+        DATABASE_CONN_MAX_AGE="60",
+    )
+
+    result = manage(env, "check")
+
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "DATABASE_CONN_MAX_AGE" in result.stderr
+
+    # Without the pool (e.g. behind PgBouncer) persistent connections are allowed.
+    env["DATABASE_POOL"] = "0"
+    assert manage(env, "check").returncode == 0
+
+
 def test_a_configured_production_passes_the_deploy_checks(tmp_path):
     env = clean_env(
         tmp_path,

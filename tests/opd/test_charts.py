@@ -263,3 +263,33 @@ def test_numbers_stay_indonesian_in_english():
 )
 def test_chart_numbers_match_the_angka_filter(value):
     assert format_number(value) == format_angka(value)
+
+
+def test_a_chart_drawn_again_is_served_from_the_cache_per_language(monkeypatch):
+    from opd import charts
+
+    drawn = []
+    real_draw = charts._draw
+    monkeypatch.setattr(charts, "_draw", lambda *a: drawn.append(a) or real_draw(*a))
+    monkeypatch.setattr(charts, "_cache", type(charts._cache)())
+    title = "Cakupan unik " + "x" * 8
+
+    first = chart(title=title)
+    assert chart(title=title) == first
+    assert len(drawn) == 1
+    with translation.override("id"):
+        indonesian = chart(title=title)
+    assert len(drawn) == 2 and indonesian != first  # row labels are translated
+    # The key never blurs two inputs: equal Decimals written differently are kept apart.
+    chart(title=title, baseline=(2023, Decimal("12.50")))
+    assert len(drawn) == 3
+
+
+def test_the_chart_cache_stays_bounded(monkeypatch):
+    from opd import charts
+
+    monkeypatch.setattr(charts, "_cache", type(charts._cache)())
+    monkeypatch.setattr(charts, "CACHE_SIZE", 3)
+    for year in range(2000, 2010):
+        chart(baseline=(year, Decimal(1)))
+    assert len(charts._cache) == 3

@@ -17,7 +17,8 @@ session, offers issued through ``auctions.services.offer_issue``. Everything run
 2. migrates it, runs ``seed_demo --quiet-logins``, finds the planned session
    "Lelang Kinerja Hari 2 — Kecamatan dan Tematik" and starts its first waiting
    item (a kecamatan) with ``item_start`` as the operator ``bappeda``;
-3. per N: starts ONE uvicorn worker serving ``lelang.asgi:application``
+3. collects the static files as a release would (``staticfiles/``, git-ignored);
+4. per N: starts ONE uvicorn worker serving ``lelang.asgi:application``
    (``--lifespan off --no-access-log``, ``DJANGO_DEBUG=0``, a random secret key,
    ``DJANGO_ALLOWED_HOSTS=127.0.0.1``), opens one warm-up viewer, then N SSE
    connections with raw asyncio on ``GET /layar/<display_token>/stream/`` (``Host:
@@ -37,9 +38,9 @@ events while a render runs, so a viewer that jumps from v3 to v5 loses v4 (offer
 are spaced so that renders should not overlap; ``-v 2`` shows the spacing achieved).
 ``server_rss_mb`` is the largest VmRSS of the uvicorn process sampled during the
 round. ``-v 2`` adds a diagnostic line per round on stderr (server threads and CPU
-seconds while connecting and while offering). The server's ``CONN_MAX_AGE``
-follows ``DATABASE_CONN_MAX_AGE`` (default 0: every render opens and closes its
-connection). Versions carry on across rounds (the same negotiation).
+seconds while connecting and while offering). The server takes its database
+connections from the PostgreSQL pool as in production (``DATABASE_POOL``).
+Versions carry on across rounds (the same negotiation).
 
 Goals (DESIGN.md §6, 2-core machine): 1,000 viewers p95 ≤ 100 ms, p99 ≤ 150 ms,
 lost 0, connect_s ≤ 2, RSS ≤ 150 MB; 2,000 viewers p95 ≤ 200 ms.
@@ -152,6 +153,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _interrupt)  # stop the server on the way out
         call_command("migrate", verbosity=0, interactive=False, skip_checks=True)
         call_command("seed_demo", quiet_logins=True, stdout=io.StringIO(), skip_checks=True)
+        collect_static()
         stage = Stage()
         connection.close()
         for n in viewers:
@@ -347,8 +349,9 @@ def close_db() -> None:
     connections.close_all()
 
 
-async def start_server(port: int) -> subprocess.Popen:
-    env = {
+def server_env() -> dict[str, str]:
+    """A production-like server: debug off, a random key, plain HTTP on 127.0.0.1."""
+    return {
         **os.environ,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -357,6 +360,21 @@ async def start_server(port: int) -> subprocess.Popen:
         "DJANGO_HSTS_SECONDS": "0",
         "LELANG_LOG_LEVEL": "WARNING",
     }
+
+
+def collect_static() -> None:
+    """As a release does once: WhiteNoise serves the collected files (staticfiles/)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        env=server_env(),
+        cwd=settings.BASE_DIR,
+        check=True,
+        timeout=300,
+    )
+
+
+async def start_server(port: int) -> subprocess.Popen:
+    env = server_env()
     cmd = [sys.executable, "-m", "uvicorn", "lelang.asgi:application"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off"]
     cmd += ["--backlog", "4096", "--log-level", "warning"]
