@@ -3,12 +3,18 @@
 ``render_session(topic)`` reads the session's state once and renders one fragment per
 channel: the projector, the operator console, the panel, and one per unit head. The
 event bus (``lelang.events``) fans the same bytes out to every subscriber.
+
+Language: a screen's channel carries its viewer's language, ``session:12:panel`` in
+Bahasa Indonesia and ``session:12:panel@en`` in English (see :func:`localized`), so
+a live update never switches a screen to another language than the page it
+updates. A language is rendered only while somebody watches in it.
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from auctions.models import AgendaItem, Decision, Negotiation, Session
 from auctions.selectors import latest_negotiations, latest_offer, ready_indicators
@@ -24,6 +30,27 @@ def channel(session_id: int, screen: str) -> str:
 
 def opd_channel(session_id: int, opd_id: int) -> str:
     return f"session:{session_id}:opd:{opd_id}"
+
+
+def localized(name: str, language: str | None = None) -> str:
+    """The channel ``name`` for viewers reading ``language`` (default: the active one)."""
+    language = language or get_language()
+    if language not in dict(settings.LANGUAGES) or language == settings.LANGUAGE_CODE:
+        return name
+    return f"{name}@{language}"
+
+
+def _by_language(wanted: set[str] | None) -> dict[str, set[str] | None]:
+    """{language: the plain channel names wanted in it}; ``None``: every channel."""
+    if wanted is None:
+        return {settings.LANGUAGE_CODE: None}
+    plan: dict[str, set[str]] = {}
+    for name in wanted:
+        base, _at, language = name.partition("@")
+        if language and language not in dict(settings.LANGUAGES):
+            continue
+        plan.setdefault(language or settings.LANGUAGE_CODE, set()).add(base)
+    return plan
 
 
 def _unit_rows(item: AgendaItem):
@@ -136,30 +163,39 @@ def unit_context(context: dict, opd_id: int) -> dict:
 
 def render_session(topic: str, wanted: set[str] | None = None) -> dict[str, str]:
     """Every screen's fragment for this session's current state; with ``wanted``,
-    only the channels somebody is watching."""
+    only the channels somebody is watching (in the languages they read)."""
     session_id = int(topic.split(":")[1])
     session = Session.objects.filter(pk=session_id).first()
     if session is None:
         return {}
+    fragments = {}
+    for language, names in _by_language(wanted).items():
+        with override(language):
+            for name, html in _render_screens(session, names).items():
+                fragments[localized(name, language)] = html
+    return fragments
+
+
+def _render_screens(session: Session, names: set[str] | None) -> dict[str, str]:
+    """The fragments of ``names`` (None: all) in the active language."""
 
     def watched(name: str) -> bool:
-        return wanted is None or name in wanted
+        return names is None or name in names
 
-    with override("id"):
-        context = session_context(session)
-        fragments = {
-            channel(session_id, screen): render_to_string(f"auctions/{screen}.html#live", context)
-            for screen in ("projector", "console", "panel")
-            if watched(channel(session_id, screen))
-        }
-        heads_watching = wanted is None or any(":opd:" in name for name in wanted)
-        unit_ids = {row["opd"].pk for row in context["units"]}
-        # Every head on the agenda gets their own fragment (idle until their turn).
-        for opd_id in (_agenda_opd_ids(session) | unit_ids) if heads_watching else ():
-            if watched(opd_channel(session_id, opd_id)):
-                fragments[opd_channel(session_id, opd_id)] = render_to_string(
-                    "auctions/answer.html#live", unit_context(context, opd_id)
-                )
+    context = session_context(session)
+    fragments = {
+        channel(session.pk, screen): render_to_string(f"auctions/{screen}.html#live", context)
+        for screen in ("projector", "console", "panel")
+        if watched(channel(session.pk, screen))
+    }
+    heads_watching = names is None or any(":opd:" in name for name in names)
+    unit_ids = {row["opd"].pk for row in context["units"]}
+    # Every head on the agenda gets their own fragment (idle until their turn).
+    for opd_id in (_agenda_opd_ids(session) | unit_ids) if heads_watching else ():
+        if watched(opd_channel(session.pk, opd_id)):
+            fragments[opd_channel(session.pk, opd_id)] = render_to_string(
+                "auctions/answer.html#live", unit_context(context, opd_id)
+            )
     return fragments
 
 
@@ -170,18 +206,21 @@ def _agenda_opd_ids(session: Session) -> set[int]:
     return ids
 
 
-def render_presence(topic: str) -> dict[str, str]:
+def render_presence(topic: str, wanted: set[str] | None = None) -> dict[str, str]:
     """Only the console shows who is connected: re-render just that channel."""
     session_id = int(topic.split(":")[2])
     session = Session.objects.filter(pk=session_id).first()
     if session is None:
         return {}
-    with override("id"):
-        return {
-            channel(session_id, "console"): render_to_string(
-                "auctions/console.html#live", session_context(session)
-            )
-        }
+    console = channel(session_id, "console")
+    fragments = {}
+    for language, names in _by_language(wanted).items():
+        if names is None or console in names:
+            with override(language):
+                fragments[localized(console, language)] = render_to_string(
+                    "auctions/console.html#live", session_context(session)
+                )
+    return fragments
 
 
 def watch_presence(session_id: int) -> None:

@@ -17,7 +17,7 @@ from auctions.access import (
     opd_for_answer_screen,
 )
 from auctions.forms import AddItemForm, DecisionForm, OfferForm, PostponeForm
-from auctions.live import session_context, unit_context, watch_presence
+from auctions.live import localized, session_context, unit_context, watch_presence
 from auctions.models import Session
 from auctions.selectors import latest_negotiations, latest_offer, ready_indicators
 from auctions.targets import linear_trajectory, offer_years
@@ -191,7 +191,10 @@ def projector(request, token):
 async def projector_stream(request, token):
     topic = await sync_to_async(display_topic)(token)
     return await events.stream(
-        request, topic=topic, channel=f"{topic}:projector", label=_("Projector")
+        request,
+        topic=topic,
+        channel=localized(f"{topic}:projector", request.LANGUAGE_CODE),
+        label=_("Projector"),
     )
 
 
@@ -298,7 +301,10 @@ async def panel_stream(request, pk):
     session = await sync_to_async(get_session_for_user)(request, pk, "auctions.view_session")
     user = await request.auser()
     return await events.stream(
-        request, topic=session.topic, channel=f"{session.topic}:panel", label=str(user)
+        request,
+        topic=session.topic,
+        channel=localized(f"{session.topic}:panel", request.LANGUAGE_CODE),
+        label=str(user),
     )
 
 
@@ -307,7 +313,10 @@ async def console_stream(request, pk):
     user = await request.auser()
     watch_presence(session.pk)
     return await events.stream(
-        request, topic=session.topic, channel=f"{session.topic}:console", label=str(user)
+        request,
+        topic=session.topic,
+        channel=localized(f"{session.topic}:console", request.LANGUAGE_CODE),
+        label=str(user),
     )
 
 
@@ -328,7 +337,10 @@ async def answer_stream(request, pk):
     opd = await sync_to_async(opd_for_answer_screen)(request, session)
     user = await request.auser()
     return await events.stream(
-        request, topic=session.topic, channel=f"{session.topic}:opd:{opd.pk}", label=str(user)
+        request,
+        topic=session.topic,
+        channel=localized(f"{session.topic}:opd:{opd.pk}", request.LANGUAGE_CODE),
+        label=str(user),
     )
 
 

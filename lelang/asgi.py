@@ -18,10 +18,11 @@ django_application = get_asgi_application()
 # Imported after Django is set up.
 from asgiref.sync import sync_to_async  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.http import Http404  # noqa: E402
+from django.http import Http404, parse_cookie  # noqa: E402
 from django.http.request import split_domain_port, validate_host  # noqa: E402
 
 from auctions.access import display_topic  # noqa: E402
+from auctions.live import localized  # noqa: E402
 from lelang import events  # noqa: E402
 
 DISPLAY_STREAM = re.compile(r"^/layar/(?P<token>[A-Za-z0-9_-]{1,64})/stream/$")
@@ -38,10 +39,19 @@ async def _plain(send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": text.encode()})
 
 
+def _header(scope, name: bytes) -> str:
+    return next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == name), "")
+
+
 def _host_allowed(scope) -> bool:
-    host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
-    domain, _port = split_domain_port(host)
+    domain, _port = split_domain_port(_header(scope, b"host"))
     return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+
+
+def _language(scope) -> str:
+    """The language the footer switch chose (as lelang.middleware reads it)."""
+    code = parse_cookie(_header(scope, b"cookie")).get(settings.LANGUAGE_COOKIE_NAME, "")
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 async def display_stream(scope, receive, send, token: str) -> None:
@@ -51,9 +61,8 @@ async def display_stream(scope, receive, send, token: str) -> None:
         topic = await sync_to_async(display_topic)(token)
     except Http404:
         return await _plain(send, 404, "Tautan tampilan tidak berlaku.")
-    await events.asgi_stream(
-        scope, receive, send, topic=topic, channel=f"{topic}:projector", label="Proyektor"
-    )
+    channel = localized(f"{topic}:projector", _language(scope))
+    await events.asgi_stream(scope, receive, send, topic=topic, channel=channel, label="Proyektor")
 
 
 async def application(scope, receive, send):

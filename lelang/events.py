@@ -73,9 +73,11 @@ with ``prefix`` (per-process: with several server processes an operator console
 sees the viewers of the process it is connected to). ``on_presence_change(prefix,
 topic)`` re-renders ``topic`` (locally, at most once per ``PRESENCE_INTERVAL``
 second) whenever such a viewer connects or leaves. Give presence its own topic
-that renders only the presence fragment (e.g. ``"presence:session:12"`` →
-``{"session:12:presence": ...}``), so a viewer arriving does not re-send the
-projector's state to every projector.
+that renders only the fragment showing presence (e.g. ``"presence:session:12"`` →
+``{"session:12:console": ...}``), so a viewer arriving does not re-send the
+projector's state to every projector. Nobody subscribes to the presence topic
+itself: it is rendered while any channel under ``prefix`` is watched here, and its
+renderer is told which of those channels are watched.
 
 Garbage collector
 -----------------
@@ -187,6 +189,10 @@ def on_presence_change(prefix: str, topic: str) -> None:
     _check_topic(topic)
     if (prefix, topic) not in _presence_watchers:
         _presence_watchers.append((prefix, topic))
+
+
+def _presence_prefix(topic: str) -> str | None:
+    return next((prefix for prefix, watched in _presence_watchers if watched == topic), None)
 
 
 def renderer_for(topic: str) -> Renderer | None:
@@ -533,11 +539,33 @@ class Hub:
         render = self._renders.get(topic)
         if render is not None:
             render.stale = True
-        if not self._topic_counts.get(topic) or self._loop is None:
+        if not self._watched(topic) or self._loop is None:
             return
         self._dirty.add(topic)
         if topic not in self._pumps:
             self._pumps[topic] = self._loop.create_task(self._pump(topic))
+
+    def _watched(self, topic: str) -> bool:
+        """Somebody here watches ``topic``: subscribed to it or, for a presence
+        topic, to a channel under its prefix (those viewers subscribe to their own
+        topic, e.g. the console to ``session:12``)."""
+        if self._topic_counts.get(topic):
+            return True
+        prefix = _presence_prefix(topic)
+        return prefix is not None and any(name.startswith(prefix) for name in self._channels)
+
+    def _wanted(self, topic: str) -> set[str]:
+        """The channels of ``topic`` (or under its presence prefix) watched here."""
+        prefix = _presence_prefix(topic)
+        return {
+            name
+            for name, subs in self._channels.items()
+            if subs
+            and (
+                next(iter(subs)).topic == topic  # a channel is fed by one topic
+                or (prefix is not None and name.startswith(prefix))
+            )
+        }
 
     def _everything_changed(self) -> None:
         for topic in list(self._topic_counts):
@@ -546,7 +574,7 @@ class Hub:
     async def _pump(self, topic: str) -> None:
         """Render and broadcast ``topic`` until no event arrived during the last render."""
         try:
-            while topic in self._dirty and self._topic_counts.get(topic):
+            while topic in self._dirty and self._watched(topic):
                 self._dirty.discard(topic)
                 frames = await self._render(topic)
                 if frames:
@@ -622,9 +650,7 @@ class Hub:
             logger.warning("events: no renderer registered for topic %r", topic)
             return None, started
         self.renders += 1
-        wanted = {
-            sub.channel for subs in self._channels.values() for sub in subs if sub.topic == topic
-        }
+        wanted = self._wanted(topic)
         frames = await self._loop.run_in_executor(
             self._executor, _render_frames, render, topic, wanted or None
         )

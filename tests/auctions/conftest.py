@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from auctions import services
 from auctions.models import AgendaItem, Auction, Session
 from opd.models import DataRoom
 from tests.opd.conftest import make_indicator
@@ -56,3 +57,21 @@ def full_values(item, opd, value_for=lambda indicator, year: Decimal("50")):
         for indicator in ready_indicators(item)[opd]
         for year in range(2019, 2024)
     }
+
+
+@pytest.fixture
+def on_stage(item, operator):
+    services.item_start(item=item, user=operator)
+    item.refresh_from_db()
+    return item
+
+
+@pytest.fixture
+def offer(on_stage, dinkes, mayor):
+    return services.offer_issue(
+        item=on_stage,
+        opd=dinkes,
+        deadline_year=2023,
+        values=full_values(on_stage, dinkes),
+        user=mayor,
+    )

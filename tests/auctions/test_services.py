@@ -17,13 +17,6 @@ from tests.factories import PASSWORD, UserFactory, make_member
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def on_stage(item, operator):
-    services.item_start(item=item, user=operator)
-    item.refresh_from_db()
-    return item
-
-
 def _offer(item, opd, mayor, **kwargs):
     return services.offer_issue(
         item=item, opd=opd, deadline_year=2023, values=full_values(item, opd, **kwargs), user=mayor

@@ -14,24 +14,6 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def on_stage(item, operator):
-    services.item_start(item=item, user=operator)
-    item.refresh_from_db()
-    return item
-
-
-@pytest.fixture
-def offer(on_stage, dinkes, mayor):
-    return services.offer_issue(
-        item=on_stage,
-        opd=dinkes,
-        deadline_year=2023,
-        values=full_values(on_stage, dinkes),
-        user=mayor,
-    )
-
-
 def _offer_post(item, opd, value="45"):
     data = {"opd": opd.pk, f"o{opd.pk}-deadline_year": "2023", f"o{opd.pk}-note": "Ayo"}
     for indicator_id, year in full_values(item, opd):

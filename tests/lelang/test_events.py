@@ -303,6 +303,32 @@ def test_presence_lists_labels_and_rerenders_at_most_once_per_interval():
     assert labels == ["Operator", "Proyektor"]
 
 
+def test_presence_reaches_a_console_subscribed_to_its_own_topic():
+    """As in the app: the console streams topic room:1; presence re-renders it."""
+    seen = []
+
+    def render_presence(topic, wanted):
+        seen.append(wanted)
+        return {"room:1:console": "console: " + ", ".join(hub.presence("room:1:"))}
+
+    events.register("presence:", render_presence)
+    events.on_presence_change("room:1:", "presence:room:1")
+    hub = make_hub(presence_interval=0.05)
+
+    async def scenario():
+        console = hub.subscribe("room:1", "room:1:console", "Operator")
+        await asyncio.sleep(0.1)
+        hub.subscribe("room:1", "room:1:projector", "Proyektor")
+        data = b""
+        while not data.endswith(b"Operator, Proyektor\n\n"):
+            data += await asyncio.wait_for(console.get(), 2)
+        await hub.aclose()
+        return data
+
+    assert run(scenario()).endswith(b"data: console: Operator, Proyektor\n\n")
+    assert seen[-1] == {"room:1:console", "room:1:projector"}
+
+
 # --- publish -------------------------------------------------------------------------
 
 
