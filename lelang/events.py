@@ -751,7 +751,7 @@ class Hub:
                     continue
                 pinged = False
                 if message["type"] == "message":
-                    self.topic_changed(message["data"].decode())
+                    self.topic_changed(message["data"].decode(errors="replace"))
         finally:
             await pubsub.aclose()
             await client.aclose()
