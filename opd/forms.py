@@ -49,6 +49,14 @@ class DecimalInput(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
+    def format_value(self, value):
+        # A stored Decimal keeps the column's four places: show 2,67 and 10, not 2,6700.
+        if isinstance(value, Decimal) and value.is_finite():
+            value = (
+                value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+            )
+        return super().format_value(value)
+
 
 def number_field(label, required=True, **kwargs) -> forms.DecimalField:
     return forms.DecimalField(

@@ -185,6 +185,8 @@ def test_the_panel_page_shows_the_offer_grid_pre_filled(client, mayor, on_stage)
     body = client.get(reverse("auctions:panel", args=[on_stage.session_id])).content.decode()
     assert "offer-form" in body
     assert 'value="40"' in body  # the unit's proposed 2023 target pre-fills the last year
+    # Comparators with their year and satuan, next to the baseline.
+    assert "Jawa Timur (2017): 91,5\u00a0per 100.000 kelahiran hidup" in body
 
 
 def test_an_inspector_reads_the_panel_but_gets_no_offer_form(client, inspector, on_stage):

@@ -437,8 +437,10 @@ def test_the_live_journey_survives_a_server_crash(browser, live_app):
 
         # 4. The head counter-proposes, with a reason, confirming with the password.
         answer = head.page.locator("form.answer__form")
+        # Before a choice only the password shows; a counter-proposal reveals its values.
+        expect(answer.locator(f"input[name='c-c_{ind}_{year}']")).to_be_hidden()
         answer.locator("input[name='c-kind'][value='counter']").check()
-        answer.locator("details > summary").click()
+        expect(answer.locator("#c-reason-category")).to_be_hidden()
         answer.locator(f"input[name='c-c_{ind}_{year}']").fill("58")
         reason = "Anggaran kelurahan 2023 belum cukup untuk target setinggi itu."
         answer.locator("#c-reason").fill(reason)

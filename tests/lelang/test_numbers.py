@@ -171,3 +171,24 @@ def test_indonesian_keeps_djangos_other_formats(lelang_formats):
         assert formats.get_format("DATE_FORMAT") == "j N Y"
         assert formats.date_format(date(2025, 10, 25)) == "25 Okt. 2025"
         assert "%d/%m/%Y" in formats.get_format("DATE_INPUT_FORMATS")
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (Decimal("2.6700"), "2,67"),
+        (Decimal("10.0000"), "10"),
+        (Decimal("1234.5000"), "1.234,5"),
+        (Decimal("0.0001"), "0,0001"),
+        (Decimal("-3.2500"), "-3,25"),
+    ],
+)
+def test_a_stored_number_is_offered_for_editing_without_trailing_zeros(stored, shown):
+    from opd.forms import number_field
+
+    class AmountForm(forms.Form):
+        amount = number_field("Jumlah")
+
+    html = str(AmountForm(initial={"amount": stored})["amount"])
+    assert f'value="{shown}"' in html
+    assert AmountForm({"amount": shown}).is_valid()
