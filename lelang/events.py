@@ -103,10 +103,11 @@ generator is never resumed (a vanished client in the middle of a write) is ended
 its bounded queue: heartbeats and updates fill it and the hub drops it.
 
 The project's middleware does not break streaming (checked under uvicorn: events
-arrive one by one). It costs at *connect* time, though: WhiteNoise is sync-only
-and Django's own middleware are ``MiddlewareMixin`` classes, so under ASGI every
-``process_request``/``process_response`` is a hop between the event loop and the
-request's thread — about 40 per request, ~5 ms of CPU. That is what bounds how fast
+arrive one by one). It costs at *connect* time, though: Django's own middleware
+are ``MiddlewareMixin`` classes, so under ASGI every ``process_request``/
+``process_response`` is a hop between the event loop and the request's thread —
+dozens per request, a few ms of CPU (ServeStatic, serving the static files, is
+async and adds none). That is what bounds how fast
 a thousand screens can (re)connect, not the fan-out.
 """
 

@@ -363,7 +363,7 @@ def server_env() -> dict[str, str]:
 
 
 def collect_static() -> None:
-    """As a release does once: WhiteNoise serves the collected files (staticfiles/)."""
+    """As a release does once: ServeStatic serves the collected files (staticfiles/)."""
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         env=server_env(),
