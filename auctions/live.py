@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from auctions.models import AgendaItem, Decision, Negotiation, Session
 from auctions.selectors import latest_negotiations, latest_offer, ready_indicators
+from auctions.services import ACTIVE_STATES
 from auctions.targets import ambition_warnings
 from lelang import events
 from opd.charts import baseline_chart_svg
@@ -136,6 +137,8 @@ def session_context(session: Session) -> dict:
         "session": session,
         "items": items,
         "item": item,
+        # Only one item at a time: the other items' Start waits until it is concluded.
+        "stage_busy": any(i.state in ACTIVE_STATES for i in items),
         "units": units,
         "handover": handover,
         "now": timezone.now(),

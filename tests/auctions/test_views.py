@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from auctions import services
-from auctions.models import Decision, Offer
+from auctions.models import AgendaItem, Decision, Offer
 from tests.auctions.conftest import full_values
 from tests.factories import PASSWORD
 
@@ -43,6 +43,22 @@ def test_an_illegal_step_gets_a_clear_message(client, operator, on_stage, later_
     client.force_login(operator)
     response = client.post(reverse("auctions:item_action", args=[on_stage.pk, "start"]), headers=HX)
     assert "alert--error" in response.content.decode()
+
+
+def test_while_an_item_is_on_stage_the_others_cannot_be_started(client, operator, on_stage, dindik):
+    waiting = AgendaItem.objects.create(session=on_stage.session, opd=dindik, order=2)
+    client.force_login(operator)
+    body = client.get(reverse("auctions:console", args=[on_stage.session_id])).content.decode()
+
+    start = reverse("auctions:item_action", args=[waiting.pk, "start"])
+    button = body[body.index(f'hx-post="{start}"') :].split(">", 1)[0]
+    assert "disabled" in button
+    assert "selesaikan atau tunda" in body.lower()
+    # The server refuses anyway (a stale page, a crafted request).
+    response = client.post(start, headers=HX)
+    assert "alert--error" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.state == "waiting"
 
 
 def test_the_projector_opens_with_its_secret_link_without_login(client, session):
