@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from auctions.models import AgendaItem, Decision, Negotiation, Session
 from auctions.selectors import latest_negotiations, latest_offer, ready_indicators
-from auctions.services import ACTIVE_STATES
+from auctions.states import ACTIVE_STATES
 from auctions.targets import ambition_warnings
 from lelang import events
 from opd.charts import baseline_chart_svg

@@ -22,13 +22,12 @@ from auctions.models import (
     Session,
 )
 from auctions.selectors import current_head_official, ready_indicators
-from auctions.states import check_move
+from auctions.states import ACTIVE_STATES, check_move
 from auctions.targets import offer_years, value_problem
 from lelang import events
 from lelang.audit import audit_record
 
 S = AgendaItem.State
-ACTIVE_STATES = (S.PRESENTING, S.NEGOTIATING)
 
 
 def _locked_item(item: AgendaItem) -> AgendaItem:

@@ -22,6 +22,9 @@ TRANSITIONS: dict[str, set[str]] = {
     S.POSTPONED: set(),
 }
 
+#: States of the item on stage: one per session at a time.
+ACTIVE_STATES = (S.PRESENTING, S.NEGOTIATING)
+
 
 class IllegalTransition(ValidationError):
     """The requested change is not allowed from the item's current state."""
