@@ -78,7 +78,9 @@ def test_logging_out_returns_to_the_login_page(new_page, inspector):
 def test_a_keyboard_user_logs_in_and_skips_to_the_content(new_page, dinkes_head):
     page = new_page()
     page.goto("/accounts/login/")
-    # The username field has focus on arrival; no mouse needed.
+    # The username field has focus on arrival (autofocus may land just after the load
+    # event, so wait for it rather than type into nothing); no mouse needed.
+    expect(page.locator("#id_username")).to_be_focused()
     page.keyboard.type(dinkes_head.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
