@@ -320,6 +320,16 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.offer}: {self.get_kind_display()}"
 
+    @property
+    def outcome(self) -> str:
+        """The answer as a result for status lines ("Offer 2: accepted"); the kind's own
+        label is the choice the head makes ("Accept")."""
+        return {
+            self.Kind.ACCEPT: _("accepted"),
+            self.Kind.REFUSE: _("refused"),
+            self.Kind.COUNTER: _("counter-proposal"),
+        }[self.kind]
+
 
 class CounterTarget(models.Model):
     decision = models.ForeignKey(

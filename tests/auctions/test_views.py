@@ -136,6 +136,14 @@ def test_the_head_opens_the_answer_screen_and_accepts(client, dinkes_head, offer
     response = _answer(client, offer)
     assert "alert--success" in response.content.decode()
     assert Decision.objects.get().kind == "accept"
+    # Status lines say what happened, not the button's imperative ("Terima").
+    session_id = offer.negotiation.item.session_id
+    page = client.get(reverse("auctions:answer", args=[session_id])).content.decode()
+    assert "Versi 1 sudah dijawab: diterima." in page
+    token = offer.negotiation.item.session.display_token
+    assert (
+        "Penawaran 1: diterima" in client.get(reverse("projector", args=[token])).content.decode()
+    )
 
 
 def test_another_head_cannot_answer(client, dindik_head, offer):
