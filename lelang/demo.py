@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 
@@ -379,6 +380,7 @@ def seed_demo() -> SeedResult:
         )
         result.add("position", created)
 
+    demo_hash = None
     for index, person in enumerate(people):
         opd = units[person.opd_code] if person.opd_code else None
         position = Position.objects.filter(opd=opd, title=person.title).first()
@@ -394,7 +396,11 @@ def seed_demo() -> SeedResult:
                 defaults={"name": person.name, "role": person.role, "is_demo": True},
             )
             if created:
-                user.set_password(DEMO_PASSWORD)
+                # One (slow, salted) hash for the whole demo: every demo login shares
+                # the published password anyway.
+                if demo_hash is None:
+                    demo_hash = make_password(DEMO_PASSWORD)
+                user.password = demo_hash
                 user.save(update_fields=["password"])
             result.add("user", created)
         official, created = Official.objects.get_or_create(
