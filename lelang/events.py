@@ -118,6 +118,7 @@ import contextlib
 import gc
 import inspect
 import logging
+import os
 import re
 import threading
 import time
@@ -154,6 +155,9 @@ DROP_GRACE_SECONDS = 5.0
 LISTEN_PING_SECONDS = 30.0
 #: LISTEN reconnection backoff (seconds): first wait and ceiling.
 RECONNECT_MIN, RECONNECT_MAX = 0.5, 10.0
+#: How a process's listening connection introduces itself to PostgreSQL
+#: (``application_name``) and Redis (``CLIENT SETNAME``), so operators can tell it apart.
+LISTENER_NAME = "lelang-events-{pid}"
 
 GC_THRESHOLD = (50_000, 20, 20)
 
@@ -720,6 +724,7 @@ class Hub:
         import psycopg  # PostgreSQL only
 
         params = _listen_params()
+        params["application_name"] = LISTENER_NAME.format(pid=os.getpid())
         async with await psycopg.AsyncConnection.connect(**params, autocommit=True) as conn:
             await conn.execute(f"LISTEN {PG_CHANNEL}")
             self._listener_up()
@@ -732,7 +737,11 @@ class Hub:
     async def _listen_redis(self) -> None:
         from redis import asyncio as aioredis  # only with REDIS_URL
 
-        client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5)
+        client = aioredis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=5,
+            client_name=LISTENER_NAME.format(pid=os.getpid()),
+        )
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
             await pubsub.subscribe(settings.LELANG_EVENTS_CHANNEL)

@@ -2,9 +2,11 @@
 presence and the stream helper, driven directly on an event loop (no server)."""
 
 import asyncio
+import os
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
@@ -437,6 +439,68 @@ def test_an_unreachable_redis_still_updates_this_process_and_logs_it(monkeypatch
 
     assert received == [b"event: state\ndata: demo:1:a v2"]
     assert "cannot publish 'demo:1' to Redis" in caplog.text
+
+
+def _cut_the_listener(transport):
+    """Kill this process's listening connection on the server side (a restart, a
+    network cut), the way an operator would find it: by its name."""
+    name = events.LISTENER_NAME.format(pid=os.getpid())
+    if transport == "redis":
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        ids = [c["id"] for c in client.client_list() if c.get("name") == name]
+        for client_id in ids:
+            client.client_kill_filter(_id=client_id)
+        client.close()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s AND datname = current_database()",
+                [name],
+            )
+            ids = cursor.fetchall()
+        connection.close()
+    assert ids, f"no listening connection named {name}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("transport", ["postgresql", "redis"])
+def test_a_listener_that_loses_its_connection_reconnects_and_catches_up(
+    monkeypatch, request, transport
+):
+    if transport == "redis":
+        request.getfixturevalue("redis_url")
+    elif connection.vendor != "postgresql":
+        pytest.skip("transport postgresql: needs DATABASE_URL pointing at PostgreSQL")
+    monkeypatch.setattr(events, "RECONNECT_MIN", 0.05)
+    hub = make_hub(listen=None)
+    monkeypatch.setattr(events, "_hub", hub)
+    state = State()
+    events.register("demo:", state)
+
+    async def until(condition):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+    async def scenario():
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        await until(lambda: hub._listening)
+        first = await asyncio.wait_for(sub.get(), 5)  # rendered when listening began
+        await asyncio.to_thread(_cut_the_listener, transport)
+        await asyncio.wait_for(until(lambda: not hub._listening), 5)
+        state.version = 2  # changed while this process could not hear about it
+        await asyncio.wait_for(until(lambda: hub._listening), 5)
+        data = b""
+        while not data.endswith(b"v2\n\n"):
+            data += await asyncio.wait_for(sub.get(), 5)
+        await hub.aclose()
+        return first, data
+
+    first, caught_up = run(scenario(), timeout=20)
+    assert first == b"event: state\ndata: demo:1:a v1\n\n"
+    assert caught_up.endswith(b"event: state\ndata: demo:1:a v2\n\n")
 
 
 # --- the stream helper ---------------------------------------------------------------
