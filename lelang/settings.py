@@ -5,6 +5,7 @@ environment variable; everything else is fixed here.
 """
 
 import os
+import re
 import secrets
 import sys
 from datetime import timedelta
@@ -169,7 +170,7 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 # Redis pub/sub channels are server-wide (not per database): give each installation
 # sharing one Redis server its own channel name.
 LELANG_EVENTS_CHANNEL = os.environ.get("LELANG_EVENTS_CHANNEL", "lelang_events").strip()
-if not LELANG_EVENTS_CHANNEL.replace("_", "").replace("-", "").replace(".", "").isalnum():
+if not re.fullmatch(r"[A-Za-z0-9_.-]+", LELANG_EVENTS_CHANNEL):
     stop(
         f"Konfigurasi salah: LELANG_EVENTS_CHANNEL={LELANG_EVENTS_CHANNEL!r} hanya boleh huruf, "
         "angka, _ - dan titik. (Configuration error: letters, digits, _ - and . only.)"

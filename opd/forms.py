@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lelang.templatetags.numbers import format_angka
 from opd.models import (
     CaseExample,
     Comparator,
@@ -50,11 +51,10 @@ class DecimalInput(forms.TextInput):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
-        # A stored Decimal keeps the column's four places: show 2,67 and 10, not 2,6700.
+        # A stored Decimal keeps the column's four places: show it as the read views
+        # do (2,67 and 10, not 2,6700); what the user typed is shown as typed.
         if isinstance(value, Decimal) and value.is_finite():
-            value = (
-                value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-            )
+            return format_angka(value)
         return super().format_value(value)
 
 

@@ -71,6 +71,16 @@ def test_a_redis_url_that_is_not_one_stops_with_one_readable_line(tmp_path):
     assert "REDIS_URL" in result.stderr and "redis://" in result.stderr
 
 
+def test_an_events_channel_with_spaces_stops_with_one_readable_line(tmp_path):
+    env = clean_env(tmp_path, DJANGO_DEBUG="1", LELANG_EVENTS_CHANNEL="lelang events")
+
+    result = manage(env, "check")
+
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "LELANG_EVENTS_CHANNEL" in result.stderr
+
+
 def test_a_persistent_connection_age_with_the_pool_stops_with_one_readable_line(tmp_path):
     env = clean_env(
         tmp_path,
