@@ -1,7 +1,7 @@
 from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +30,16 @@ def _flash(request, *, ok: str = "", errors=None, status=200):
     """The small message area next to the buttons (the screens themselves update live)."""
     context = {"ok": ok, "errors": errors or []}
     return render(request, "auctions/_flash.html", context, status=status)
+
+
+def _form_errors(form) -> list[str]:
+    """A form's problems for the flash area, which sits away from the fields: each one
+    names its field ("Angka Kematian Ibu 2021: Ketik angka, misalnya 12,5.")."""
+    return [
+        message if name == NON_FIELD_ERRORS else f"{form.fields[name].label}: {message}"
+        for name, problems in form.errors.items()
+        for message in problems
+    ]
 
 
 def _done(request, session, ok: str):
@@ -106,8 +116,7 @@ def item_add(request, pk):
     session = get_session_for_user(request, pk, "auctions.run_session")
     form = AddItemForm(request.POST)
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        return _failed(request, session, ValidationError(errors))
+        return _failed(request, session, ValidationError(_form_errors(form)))
     try:
         services.item_add(
             session=session,
@@ -351,8 +360,7 @@ def decision_create(request, pk):
     offer = get_offer_for_answer(request, request.POST.get("c-offer") or pk)
     form = DecisionForm(request.POST, offer=offer, prefix="c")
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        return _flash(request, errors=errors)
+        return _flash(request, errors=_form_errors(form))
     try:
         decision = services.decision_record(
             offer=offer,

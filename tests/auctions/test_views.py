@@ -188,6 +188,22 @@ def test_a_refusal_without_a_reason_is_explained(client, dinkes_head, offer):
     assert not Decision.objects.exists()
 
 
+def test_a_counter_proposal_with_text_names_the_indicator_and_year(client, dinkes_head, offer):
+    client.force_login(dinkes_head)
+    values = {f"c-c_{t.indicator_id}_{t.year}": "45" for t in offer.targets.all()}
+    bad = offer.targets.select_related("indicator").get(
+        indicator__name="Angka Kematian Ibu", year=2021
+    )
+    values[f"c-c_{bad.indicator_id}_2021"] = "empat puluh"
+
+    response = _answer(client, offer, kind="counter", **values, **{"c-reason": "Anggaran"})
+
+    errors = response.content.decode()
+    assert "Angka Kematian Ibu 2021: Ketik angka, misalnya 12,5." in errors
+    assert "2020:" not in errors  # only the field that is wrong
+    assert not Decision.objects.exists()
+
+
 @pytest.mark.parametrize("name", ["auctions:console_stream", "auctions:panel_stream"])
 def test_live_streams_check_permissions(client, dinkes_staff, session, name):
     client.force_login(dinkes_staff)
