@@ -283,18 +283,15 @@ def _decided_item(session: Session, order: int, spec: dict, panel, result: "Seed
                 deadline_year=DEADLINE,
                 note=spec.get("note", {}).get(version, ""),
                 created_by=panel,
-            )
-            Offer.objects.filter(pk=offer.pk).update(
-                created_at=_at(session.date, start, offered + gap)
+                created_at=_at(session.date, start, offered + gap),
             )
             OfferTarget.objects.bulk_create(
                 OfferTarget(offer=offer, indicator=indicator, year=year, value=value)
                 for (indicator, year), value in values.items()
             )
             result.add("offer", True)
-            _decide(negotiation, offer, kind, spec, values, years, indicators, result)
             decided_at = _at(session.date, start, answered + gap)
-            Decision.objects.filter(offer=offer).update(decided_at=decided_at)
+            _decide(negotiation, offer, kind, spec, values, years, indicators, decided_at, result)
             if kind != Kind.COUNTER:
                 negotiation.closed_at = decided_at
                 negotiation.save(update_fields=["state", "position_flagged", "closed_at"])
@@ -308,6 +305,7 @@ def _decide(
     values: dict,
     years: list[int],
     indicators: list[Indicator],
+    decided_at: datetime,
     result: "SeedResult",
 ) -> None:
     """The head's answer to one offer, with what it entails (as decision_record does)."""
@@ -324,6 +322,7 @@ def _decide(
         reason=reason,
         decided_by=official.user,
         official=official,
+        decided_at=decided_at,
     )
     result.add("decision", True)
     if kind == Kind.COUNTER:

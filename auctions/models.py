@@ -12,11 +12,32 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 def new_display_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+class Immutable(models.Model):
+    """A record that is written once and never changed: offers and answers.
+
+    ``save()`` refuses an update here, and a database trigger (migration 0002) refuses
+    one from any other path (``QuerySet.update()``, raw SQL, another program).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecord(f"{type(self).__name__} #{self.pk} cannot be changed")
+        super().save(*args, **kwargs)
+
+
+class ImmutableRecord(Exception):
+    """Raised on an attempt to change an offer or an answer once written."""
 
 
 class Auction(models.Model):
@@ -221,7 +242,7 @@ class Negotiation(models.Model):
         return f"{self.item} — {self.opd} #{self.number}"
 
 
-class Offer(models.Model):
+class Offer(Immutable):
     """The panel's offer, version N of a negotiation. Never changed once written."""
 
     negotiation = models.ForeignKey(
@@ -239,7 +260,7 @@ class Offer(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("offered at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("offered at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["negotiation", "version"]
@@ -253,7 +274,7 @@ class Offer(models.Model):
         return f"{self.negotiation} v{self.version}"
 
 
-class OfferTarget(models.Model):
+class OfferTarget(Immutable):
     offer = models.ForeignKey(
         Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="targets"
     )
@@ -277,7 +298,7 @@ class OfferTarget(models.Model):
         return f"{self.indicator} {self.year}: {self.value}"
 
 
-class Decision(models.Model):
+class Decision(Immutable):
     """The answering official's answer to one offer version (exactly one per version)."""
 
     class Kind(models.TextChoices):
@@ -310,7 +331,7 @@ class Decision(models.Model):
     official = models.ForeignKey(
         "opd.Official", verbose_name=_("official"), on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField(_("answered at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["decided_at"]
@@ -331,7 +352,7 @@ class Decision(models.Model):
         }[self.kind]
 
 
-class CounterTarget(models.Model):
+class CounterTarget(Immutable):
     decision = models.ForeignKey(
         Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="targets"
     )
@@ -367,6 +388,18 @@ class AgreedTarget(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+    # At most one agreed target per indicator and year binds at any time; a later
+    # agreement on a reopened indicator supersedes the earlier one, which is kept.
+    is_binding = models.BooleanField(_("binding"), default=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["negotiation", "indicator", "year"]
@@ -375,8 +408,47 @@ class AgreedTarget(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["negotiation", "indicator", "year"], name="agreed_target_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=Q(is_binding=True),
+                name="one_binding_target_per_indicator_year",
+            ),
         ]
 
     def __str__(self):
         return f"{self.indicator} {self.year}: {self.value}"
+
+
+class Reopening(models.Model):
+    """Bappeda's explicit decision to negotiate an already agreed indicator again on an
+    item. The new agreement, once accepted, supersedes the earlier one."""
+
+    item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="reopenings",
+    )
+    indicator = models.ForeignKey(
+        "opd.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("reopened at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["item", "created_at"]
+        verbose_name = _("reopened indicator")
+        verbose_name_plural = _("reopened indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "indicator"], name="reopening_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.item}: {self.indicator}"

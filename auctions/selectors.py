@@ -2,36 +2,94 @@
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
-from auctions.models import AgendaItem, Negotiation, Offer
+from auctions.models import AgendaItem, AgreedTarget, Negotiation, Offer, Reopening
 from opd.models import DataRoom, Indicator, Opd, Tenure
+
+
+def _item_indicators(item: AgendaItem):
+    """Every indicator the item covers, from data rooms marked ready, agreed or not."""
+    period_id = item.session.auction.period_id
+    indicators = Indicator.objects.filter(
+        program__data_room__period_id=period_id,
+        program__data_room__status=DataRoom.Status.READY,
+    )
+    if item.opd_id:
+        return indicators.filter(program__data_room__opd_id=item.opd_id)
+    return indicators.filter(theme_id=item.theme_id)
+
+
+def _bound_elsewhere(item: AgendaItem):
+    """Binding agreed targets of an indicator that were agreed on another item."""
+    return AgreedTarget.objects.filter(indicator=OuterRef("pk"), is_binding=True).exclude(
+        negotiation__item_id=item.pk
+    )
 
 
 def ready_indicators(item: AgendaItem) -> dict[Opd, list[Indicator]]:
     """The indicators on the table for an item, per unit: from data rooms marked ready.
 
     An OPD item covers all indicators of that unit's data room; a theme item covers
-    the indicators of every unit linked to the theme.
+    the indicators of every unit linked to the theme. An indicator that already has a
+    binding target agreed on another item is left out (see :func:`settled_indicators`)
+    unless Bappeda reopened it on this item.
     """
-    period_id = item.session.auction.period_id
     indicators = (
-        Indicator.objects.filter(
-            program__data_room__period_id=period_id,
-            program__data_room__status=DataRoom.Status.READY,
+        _item_indicators(item)
+        .annotate(
+            bound=Exists(_bound_elsewhere(item)),
+            reopened=Exists(Reopening.objects.filter(item_id=item.pk, indicator=OuterRef("pk"))),
         )
+        .exclude(bound=True, reopened=False)
         .select_related("program__data_room__opd")
         .prefetch_related("comparators")
         .order_by("program__data_room__opd__name", "program__order", "order", "pk")
     )
-    if item.opd_id:
-        indicators = indicators.filter(program__data_room__opd_id=item.opd_id)
-    else:
-        indicators = indicators.filter(theme_id=item.theme_id)
     grouped: dict[Opd, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
         grouped[indicator.program.data_room.opd].append(indicator)
     return dict(grouped)
+
+
+def settled_indicators(item: AgendaItem) -> list[dict]:
+    """The item's indicators already agreed elsewhere (and not reopened here), each with
+    its binding trajectory and where it was agreed: shown, but not offered again."""
+    indicators = (
+        _item_indicators(item)
+        .annotate(
+            bound=Exists(_bound_elsewhere(item)),
+            reopened=Exists(Reopening.objects.filter(item_id=item.pk, indicator=OuterRef("pk"))),
+        )
+        .filter(bound=True, reopened=False)
+        .select_related("program__data_room__opd")
+        .order_by("program__data_room__opd__name", "program__order", "order", "pk")
+    )
+    rows = []
+    for indicator in indicators:
+        targets = list(
+            AgreedTarget.objects.filter(indicator=indicator, is_binding=True)
+            .select_related("negotiation__item__session", "negotiation__opd")
+            .order_by("year")
+        )
+        rows.append(
+            {
+                "indicator": indicator,
+                "opd": indicator.program.data_room.opd,
+                "targets": targets,
+                "item": targets[0].negotiation.item if targets else None,
+            }
+        )
+    return rows
+
+
+def agreed_opd_ids(opd_ids) -> set[int]:
+    """Which of these units already have binding agreed targets (for a warning)."""
+    return set(
+        AgreedTarget.objects.filter(
+            is_binding=True, indicator__program__data_room__opd_id__in=opd_ids
+        ).values_list("indicator__program__data_room__opd_id", flat=True)
+    )
 
 
 def current_head_official(opd: Opd):

@@ -16,7 +16,7 @@ from auctions.models import (
     Offer,
     Session,
 )
-from auctions.selectors import ready_indicators
+from auctions.selectors import ready_indicators, settled_indicators
 from lelang.demo import DemoConflict, SeedResult, seed_demo
 from opd.models import Opd, Period
 
@@ -146,22 +146,34 @@ def test_the_refused_item_flags_the_position(seeded):
     assert not negotiation.agreed_targets.exists()
 
 
-def test_the_theme_item_has_one_accepted_negotiation_per_ready_unit(seeded):
+def test_the_theme_item_negotiates_only_what_is_not_agreed_yet(seeded):
     item = _day1().items.get(theme__code="penurunan-aki")
     negotiations = list(item.negotiations.select_related("opd"))
-    assert {n.opd.code for n in negotiations} == {"dinkes", "kec-kedungkandang"}
+    # Dinkes agreed its AKI indicator on its own item earlier that day: on the theme
+    # item it is shown as settled, not offered again; Kedungkandang negotiates.
+    assert {n.opd.code for n in negotiations} == {"kec-kedungkandang"}
     assert {n.state for n in negotiations} == {Negotiation.State.ACCEPTED}
-    # Dinkes agreed the same AKI targets on the theme as on its own item.
-    dinkes = next(n for n in negotiations if n.opd.code == "dinkes")
-    own = _item(_day1(), "dinkes").negotiations.get()
-    theme_targets = {(t.indicator_id, t.year): t.value for t in dinkes.agreed_targets.all()}
-    own_targets = {(t.indicator_id, t.year): t.value for t in own.agreed_targets.all()}
-    assert theme_targets.items() <= own_targets.items()
+    settled = settled_indicators(item)
+    assert {row["opd"].code for row in settled} == {"dinkes"}
+    own = _item(_day1(), "dinkes")
+    assert all(row["item"] == own for row in settled)
+
+
+def test_no_indicator_has_two_binding_targets_for_a_year(seeded):
+    from django.db.models import Count
+
+    doubled = (
+        AgreedTarget.objects.filter(is_binding=True)
+        .values("indicator", "year")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert not doubled.exists()
 
 
 def test_every_offer_covers_every_ready_indicator_and_year(seeded):
     offers = Offer.objects.select_related("negotiation__item__session__auction", "negotiation__opd")
-    assert offers.count() == 6
+    assert offers.count() == 5
     for offer in offers:
         negotiation = offer.negotiation
         indicators = ready_indicators(negotiation.item)[negotiation.opd]
@@ -214,9 +226,9 @@ def test_row_counts_reported(seeded):
     assert seeded.created["auction"] == 1
     assert seeded.created["session"] == 3
     assert seeded.created["agenda_item"] == 4 + 9
-    assert seeded.created["negotiation"] == Negotiation.objects.count() == 5
-    assert seeded.created["offer"] == 6
-    assert seeded.created["decision"] == Decision.objects.count() == 6
+    assert seeded.created["negotiation"] == Negotiation.objects.count() == 4
+    assert seeded.created["offer"] == 5
+    assert seeded.created["decision"] == Decision.objects.count() == 5
     assert seeded.created["agreed_target"] == AgreedTarget.objects.count()
 
 
