@@ -10,6 +10,7 @@ from auctions.models import (
     Negotiation,
     Offer,
     OfferTarget,
+    Reopening,
     Session,
 )
 from lelang.admin import AuditedModelAdmin, ReadOnlyModelAdmin
@@ -65,5 +66,5 @@ class DecisionAdmin(RecordAdmin):
     list_filter = ("kind", "reason_category")
 
 
-for model in (Offer, OfferTarget, CounterTarget, AgreedTarget):
+for model in (Offer, OfferTarget, CounterTarget, AgreedTarget, Reopening):
     admin.site.register(model, RecordAdmin)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from auctions.models import Decision, Session
-from auctions.targets import value_problem
+from auctions.targets import AmbitionWarning, IndicatorFacts, grid_warnings, value_problem
 from opd.forms import DecimalInput
 
 
@@ -72,6 +72,8 @@ class OfferForm(TargetGrid, forms.Form):
 
     deadline_year = forms.TypedChoiceField(label=gettext_lazy("Deadline"), coerce=int)
     note = forms.CharField(label=gettext_lazy("Note to the unit"), max_length=500, required=False)
+    # Set by the "Send anyway" button, after the panel has seen the ambition warnings.
+    send_anyway = forms.BooleanField(required=False)
 
     def __init__(self, *args, indicators, years, initial_values, deadline, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +82,22 @@ class OfferForm(TargetGrid, forms.Form):
         self.years = years
         # Years after the chosen deadline may stay empty; checked in clean().
         self.add_grid(indicators, years, initial_values, required=False)
+
+    def ambition_warnings(self) -> list[AmbitionWarning]:
+        """The ambition check (``auctions.targets``) on the values shown: the pre-filled
+        ones, or what is typed so far (cells that are not numbers yet are skipped)."""
+        if self.is_bound:
+            self.is_valid()
+            values = self.grid_values(up_to=self.cleaned_data.get("deadline_year"))
+        else:
+            deadline = self.initial["deadline_year"]
+            values = {
+                (indicator.pk, year): self.initial[name]
+                for indicator, row in self.grid
+                for year, name in row
+                if year <= deadline and self.initial.get(name) is not None
+            }
+        return grid_warnings([IndicatorFacts.of(ind) for ind, _row in self.grid], values)
 
     def clean(self):
         data = super().clean()
@@ -175,3 +193,64 @@ class PostponeForm(forms.Form):
             .exclude(pk=session.pk)
             .exclude(status=Session.Status.CLOSED)
         )
+
+
+class HandOverForm(forms.Form):
+    """Bappeda appoints the unit's next head on the spot: an official on record, or a new
+    one with a login (the one-time password is shown once)."""
+
+    MODE_EXISTING, MODE_NEW = "existing", "new"
+
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Who"),
+        choices=[
+            (MODE_EXISTING, gettext_lazy("An official on record")),
+            (MODE_NEW, gettext_lazy("A new official")),
+        ],
+        initial=MODE_EXISTING,
+        widget=forms.RadioSelect,
+    )
+    official = forms.TypedChoiceField(
+        label=gettext_lazy("Official"), coerce=int, required=False, empty_value=None
+    )
+    name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
+    nip = forms.CharField(label=gettext_lazy("NIP (18 digits)"), max_length=18, required=False)
+    title = forms.CharField(
+        label=gettext_lazy("Own position (jabatan)"), max_length=200, required=False
+    )
+    username = forms.RegexField(
+        label=gettext_lazy("Username for the login"),
+        regex=r"^[\w.@+-]+\Z",
+        max_length=150,
+        required=False,
+        error_messages={
+            "invalid": gettext_lazy("Use letters, digits and . @ + - _ only, without spaces.")
+        },
+    )
+    reason = forms.CharField(label=gettext_lazy("Note (optional)"), max_length=500, required=False)
+
+    def __init__(self, *args, candidates: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {row["official"].pk: row["official"] for row in candidates}
+        self.fields["official"].choices = [("", "—")] + [
+            (pk, str(official)) for pk, official in self.candidates.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.MODE_EXISTING:
+            if not data.get("official"):
+                self.add_error("official", _("Choose the official to appoint."))
+            else:
+                data["official"] = self.candidates[data["official"]]
+        elif data.get("mode") == self.MODE_NEW:
+            for name in ("name", "title", "username"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("Fill this in for a new official."))
+        return data
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why negotiate it again?"), max_length=1000, widget=forms.Textarea
+    )

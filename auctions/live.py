@@ -10,27 +10,42 @@ a live update never switches a screen to another language than the page it
 updates. A language is rendered only while somebody watches in it.
 """
 
+import re
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
-from auctions.models import AgendaItem, Decision, Negotiation, Session
-from auctions.selectors import latest_negotiations, latest_offer, ready_indicators
+from auctions.models import AgendaItem, Decision, Session
+from auctions.selectors import (
+    handover_candidates,
+    latest_negotiations,
+    latest_offer,
+    ready_indicators,
+    settled_indicators,
+)
+from auctions.services import handover_open
 from auctions.states import ACTIVE_STATES
-from auctions.targets import ambition_warnings
+from auctions.targets import IndicatorFacts, offer_warnings
 from lelang import events
 from opd.charts import baseline_chart_svg
-from opd.models import Official
 
 
 def channel(session_id: int, screen: str) -> str:
     return f"session:{session_id}:{screen}"
 
 
-def opd_channel(session_id: int, opd_id: int) -> str:
-    return f"session:{session_id}:opd:{opd_id}"
+def opd_channel(session_id: int, opd_id: int, user_id: int | None = None) -> str:
+    """A unit head's screen. With ``user_id``, the screen of that person: who sees the
+    answer form depends on who is looking (after a hand-over the former head's screen
+    says who answers now)."""
+    base = f"session:{session_id}:opd:{opd_id}"
+    return f"{base}:user:{user_id}" if user_id is not None else base
+
+
+_HEAD_CHANNEL = re.compile(r"^session:\d+:opd:(\d+)(?::user:(\d+))?$")
 
 
 def localized(name: str, language: str | None = None) -> str:
@@ -72,17 +87,14 @@ def _unit_rows(item: AgendaItem):
                 counters.setdefault(target.indicator_id, []).append(target)
         lines = []
         for indicator in indicators:
-            comparator_rows = list(indicator.comparators.all())
             offered = targets.get(indicator.pk, [])
-            comparators = [(c.label, c.value) for c in comparator_rows]
-            warnings = []
-            if offered:
-                warnings = ambition_warnings(
-                    polarity=indicator.polarity,
-                    baseline=indicator.baseline_value,
-                    final=offered[-1].value,
-                    comparators=comparators,
+            # The panel sees the sent offer checked as its composer checked it.
+            warnings = [
+                w.message
+                for w in offer_warnings(
+                    IndicatorFacts.of(indicator), {t.year: t.value for t in offered}
                 )
+            ]
             lines.append(
                 {
                     "indicator": indicator,
@@ -124,15 +136,11 @@ def session_context(session: Session) -> dict:
     item = session.current_item
     units = _unit_rows(item) if item is not None else []
     handover = []
-    for row in units:
-        negotiation = row["negotiation"]
-        if negotiation and negotiation.state == Negotiation.State.REFUSED:
-            row["candidates"] = (
-                Official.objects.filter(user__isnull=False, tenures__position__opd=row["opd"])
-                .exclude(pk=negotiation.official_id)
-                .distinct()
-            )
-            handover.append(row)
+    if session.status != Session.Status.CLOSED:
+        for row in units:
+            if handover_open(row["negotiation"]):
+                row["candidates"] = handover_candidates(row["opd"], row["negotiation"])
+                handover.append(row)
     return {
         "session": session,
         "items": items,
@@ -141,6 +149,7 @@ def session_context(session: Session) -> dict:
         "stage_busy": any(i.state in ACTIVE_STATES for i in items),
         "units": units,
         "handover": handover,
+        "settled": settled_indicators(item) if item is not None else [],
         "now": timezone.now(),
         "presence": events.presence(channel(session.pk, "")),
         "other_sessions": list(
@@ -158,10 +167,20 @@ def session_context(session: Session) -> dict:
     }
 
 
-def unit_context(context: dict, opd_id: int) -> dict:
-    """The session context narrowed to one unit, for its head's screen."""
+def unit_context(context: dict, opd_id: int, viewer_id: int | None = None) -> dict:
+    """The session context narrowed to one unit, for its head's screen.
+
+    With ``viewer_id`` (the person looking), ``handed_to`` names the official who answers
+    for the unit when that is somebody else, e.g. the Plt. appointed after the viewer's
+    refusal: their screen shows that instead of a form that would be refused.
+    """
     unit = next((row for row in context["units"] if row["opd"].pk == opd_id), None)
-    return {**context, "unit": unit}
+    handed_to = None
+    if unit is not None and viewer_id is not None and unit["negotiation"] is not None:
+        official = unit["negotiation"].official
+        if official.user_id != viewer_id:
+            handed_to = official
+    return {**context, "unit": unit, "handed_to": handed_to}
 
 
 def render_session(topic: str, wanted: set[str] | None = None) -> dict[str, str]:
@@ -191,14 +210,20 @@ def _render_screens(session: Session, names: set[str] | None) -> dict[str, str]:
         for screen in ("projector", "console", "panel")
         if watched(channel(session.pk, screen))
     }
-    heads_watching = names is None or any(":opd:" in name for name in names)
     unit_ids = {row["opd"].pk for row in context["units"]}
-    # Every head on the agenda gets their own fragment (idle until their turn).
-    for opd_id in (_agenda_opd_ids(session) | unit_ids) if heads_watching else ():
-        if watched(opd_channel(session.pk, opd_id)):
-            fragments[opd_channel(session.pk, opd_id)] = render_to_string(
-                "auctions/answer.html#live", unit_context(context, opd_id)
-            )
+    if names is None:
+        # Everything: one plain fragment per unit on the agenda (idle until its turn).
+        heads = {(opd_id, None) for opd_id in _agenda_opd_ids(session) | unit_ids}
+    else:
+        heads = set()
+        for name in names:
+            match = _HEAD_CHANNEL.match(name)
+            if match and name.startswith(f"session:{session.pk}:"):
+                heads.add((int(match[1]), int(match[2]) if match[2] else None))
+    for opd_id, user_id in heads:
+        fragments[opd_channel(session.pk, opd_id, user_id)] = render_to_string(
+            "auctions/answer.html#live", unit_context(context, opd_id, user_id)
+        )
     return fragments
 
 

@@ -302,9 +302,10 @@ class Decision(Immutable):
     """The answering official's answer to one offer version (exactly one per version)."""
 
     class Kind(models.TextChoices):
-        ACCEPT = "accept", _("Accept")
-        REFUSE = "refuse", _("Refuse")
-        COUNTER = "counter", _("Counter-propose")
+        # The words of the pakta integritas kesanggupan: sanggup / tidak sanggup.
+        ACCEPT = "accept", _("Willing")
+        REFUSE = "refuse", _("Not willing")
+        COUNTER = "counter", _("Propose other values")
 
     class Reason(models.TextChoices):
         BUDGET = "budget", _("Budget is not enough")
@@ -343,12 +344,12 @@ class Decision(Immutable):
 
     @property
     def outcome(self) -> str:
-        """The answer as a result for status lines ("Offer 2: accepted"); the kind's own
-        label is the choice the head makes ("Accept")."""
+        """The answer as a result for status lines ("Penawaran 2: sanggup"); the kind's
+        own label is the choice the head makes ("Sanggup")."""
         return {
-            self.Kind.ACCEPT: _("accepted"),
-            self.Kind.REFUSE: _("refused"),
-            self.Kind.COUNTER: _("counter-proposal"),
+            self.Kind.ACCEPT: _("willing"),
+            self.Kind.REFUSE: _("not willing"),
+            self.Kind.COUNTER: _("other values proposed"),
         }[self.kind]
 
 

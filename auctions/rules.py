@@ -3,11 +3,17 @@
 import rules
 
 from lelang.roles import is_bappeda, is_panel, sees_everything
+from opd.selectors import holds_head_position
 
 
 @rules.predicate
 def is_answering_official(user, negotiation) -> bool:
-    return negotiation is not None and negotiation.official.user_id == user.pk
+    """The official named on the negotiation, while they hold the unit's head position."""
+    return (
+        negotiation is not None
+        and negotiation.official.user_id == user.pk
+        and holds_head_position(negotiation.official, negotiation.opd)
+    )
 
 
 rules.add_perm("auctions.view_session", sees_everything)

@@ -20,6 +20,11 @@ def _item_indicators(item: AgendaItem):
     return indicators.filter(theme_id=item.theme_id)
 
 
+def has_ready_data(item: AgendaItem) -> bool:
+    """Whether the item has anything from a ready data room, agreed already or not."""
+    return _item_indicators(item).exists()
+
+
 def _bound_elsewhere(item: AgendaItem):
     """Binding agreed targets of an indicator that were agreed on another item."""
     return AgreedTarget.objects.filter(indicator=OuterRef("pk"), is_binding=True).exclude(
@@ -120,3 +125,34 @@ def latest_negotiations(item: AgendaItem) -> dict[int, Negotiation]:
 def latest_offer(negotiation: Negotiation) -> Offer | None:
     offers = list(negotiation.offers.all())
     return offers[-1] if offers else None
+
+
+def handover_candidates(opd: Opd, negotiation: Negotiation) -> list[dict]:
+    """Who may be appointed acting head of ``opd`` on the spot: officials of any unit with
+    an active login (heads and staff; not Bappeda, the panel or inspectors), the unit's
+    own people first, each with the position they hold today."""
+    from opd.models import Official
+    from opd.services import APPOINTABLE_ROLES
+
+    officials = (
+        Official.objects.filter(user__is_active=True, user__role__in=APPOINTABLE_ROLES)
+        .exclude(pk=negotiation.official_id)
+        .select_related("user")
+        .order_by("name")
+    )
+    held = {}
+    for tenure in (
+        Tenure.objects.current()
+        .filter(official__in=officials)
+        .select_related("position__opd")
+        .order_by("-position__is_head", "is_acting")
+    ):
+        held.setdefault(tenure.official_id, tenure)
+    rows = [{"official": o, "tenure": held.get(o.pk)} for o in officials]
+    rows.sort(
+        key=lambda r: (
+            not (r["tenure"] and r["tenure"].position.opd_id == opd.pk),
+            r["official"].name,
+        )
+    )
+    return rows

@@ -19,13 +19,21 @@ from auctions.models import (
     Negotiation,
     Offer,
     OfferTarget,
+    Reopening,
     Session,
 )
-from auctions.selectors import current_head_official, ready_indicators
+from auctions.selectors import (
+    agreed_opd_ids,
+    current_head_official,
+    has_ready_data,
+    ready_indicators,
+)
 from auctions.states import ACTIVE_STATES, check_move
-from auctions.targets import offer_years, value_problem
+from auctions.targets import IndicatorFacts, grid_warnings, offer_years, value_problem
 from lelang import events
 from lelang.audit import audit_record
+from opd.selectors import holds_head_position
+from opd.services import acting_head_appoint, official_create
 
 S = AgendaItem.State
 
@@ -161,7 +169,7 @@ def item_add(*, session: Session, opd=None, theme=None, time_box: int = 15, user
     if session.status == Session.Status.CLOSED:
         raise ValidationError(_("This session is closed."))
     item = AgendaItem(session=session, opd=opd, theme=theme, time_box=time_box)
-    if not ready_indicators(item):
+    if not has_ready_data(item):
         # DESIGN.md §3.1: only data rooms Bappeda marked ready go on the agenda.
         raise ValidationError(
             _(
@@ -172,6 +180,9 @@ def item_add(*, session: Session, opd=None, theme=None, time_box: int = 15, user
         )
     item.order = (session.items.aggregate(m=Max("order"))["m"] or 0) + 1
     item.save()
+    # Adding a unit that already agreed targets is allowed (it may bring new indicators,
+    # or Bappeda may reopen one), but the operator is warned.
+    item.already_agreed = bool(opd is not None and agreed_opd_ids([opd.pk]))
     audit_record(
         action="auctions.item.add",
         actor=user,
@@ -263,6 +274,14 @@ def _open_negotiation(item: AgendaItem, opd) -> Negotiation:
     return negotiation
 
 
+class UnambitiousOffer(ValidationError):
+    """The offer has ambition warnings (``auctions.targets``) and was not sent anyway."""
+
+    def __init__(self, warnings):
+        super().__init__([ValidationError(w.message, code="unambitious") for w in warnings])
+        self.warnings = warnings
+
+
 @transaction.atomic
 def offer_issue(
     *,
@@ -271,6 +290,7 @@ def offer_issue(
     deadline_year: int,
     values: dict[tuple[int, int], Decimal],
     note: str = "",
+    send_anyway: bool = False,
     user,
     request=None,
 ) -> Offer:
@@ -278,7 +298,10 @@ def offer_issue(
 
     ``values`` maps (indicator id, year) to the target; every indicator of the unit
     on this item needs a value for every year up to the deadline. Nothing is saved
-    unless all of it is valid.
+    unless all of it is valid. An offer less ambitious than the baseline, the unit's
+    own proposal or the best comparator, or with an implausible trajectory, raises
+    :class:`UnambitiousOffer` listing the warnings unless ``send_anyway``: the check is
+    made here, so no screen can skip it.
     """
     item = _locked_item(item)
     if item.state not in ACTIVE_STATES:
@@ -318,6 +341,10 @@ def offer_issue(
                 )
     if problems:
         raise ValidationError(problems)
+    offered = {(ind.pk, year): values[(ind.pk, year)] for ind in indicators for year in years}
+    warnings = grid_warnings([IndicatorFacts.of(ind) for ind in indicators], offered)
+    if warnings and not send_anyway:
+        raise UnambitiousOffer(warnings)
     last = negotiation.offers.aggregate(m=Max("version"))["m"] or 0
     offer = Offer.objects.create(
         negotiation=negotiation,
@@ -342,6 +369,8 @@ def offer_issue(
             "opd": opd.code,
             "deadline": deadline_year,
             "targets": {f"{i}:{y}": str(v) for (i, y), v in values.items()},
+            # Sent although the panel was warned: the warnings it chose to override.
+            "sent_anyway": [w.message for w in warnings],
         },
         request=request,
     )
@@ -350,6 +379,54 @@ def offer_issue(
 
 
 # --- Answers (the unit's head) -----------------------------------------------------
+
+
+class AlreadyAnswered(ValidationError):
+    """This offer version has an answer already (a double click, a second tab)."""
+
+
+def _agree(negotiation: Negotiation, decision: Decision, offer: Offer, *, user, request) -> None:
+    """The accepted offer's targets become binding. Where an indicator was reopened and
+    had a binding agreement from another item, that one is superseded (and kept)."""
+    targets = list(offer.targets.all())
+    indicator_ids = {t.indicator_id for t in targets}
+    old = list(
+        AgreedTarget.objects.select_for_update()
+        .filter(indicator_id__in=indicator_ids, is_binding=True)
+        .exclude(negotiation=negotiation)
+    )
+    now = timezone.now()
+    if old:
+        # Release the constraint first: at most one binding row per indicator and year.
+        AgreedTarget.objects.filter(pk__in=[t.pk for t in old]).update(
+            is_binding=False, superseded_at=now
+        )
+    created = AgreedTarget.objects.bulk_create(
+        AgreedTarget(
+            negotiation=negotiation,
+            decision=decision,
+            indicator_id=t.indicator_id,
+            year=t.year,
+            value=t.value,
+        )
+        for t in targets
+    )
+    if old:
+        by_key = {(t.indicator_id, t.year): t for t in created}
+        by_indicator = {t.indicator_id: t for t in created}
+        for target in old:
+            successor = by_key.get((target.indicator_id, target.year)) or by_indicator.get(
+                target.indicator_id
+            )
+            AgreedTarget.objects.filter(pk=target.pk).update(superseded_by=successor)
+        audit_record(
+            action="auctions.agreed.supersede",
+            actor=user,
+            obj=negotiation,
+            before={f"{t.indicator_id}:{t.year}": str(t.value) for t in old},
+            after={f"{t.indicator_id}:{t.year}": str(t.value) for t in created},
+            request=request,
+        )
 
 
 def _settle(item: AgendaItem, *, user, request) -> None:
@@ -365,7 +442,50 @@ def _settle(item: AgendaItem, *, user, request) -> None:
     _move(item, target, user=user, request=request)
 
 
-@transaction.atomic
+class AnswerNotAllowed(ValidationError):
+    """The user may not answer this offer (not the unit's head, or not any more)."""
+
+
+def _check_answerer(negotiation: Negotiation, user) -> None:
+    """The answer belongs to the official named on the negotiation, and only while
+    they hold the unit's head position (definitive or Plt.) — checked now, against
+    today's tenures, not when the negotiation opened."""
+    official = negotiation.official
+    if official.user_id != user.pk:
+        raise AnswerNotAllowed(_("Only %(name)s may answer this offer.") % {"name": official})
+    if not holds_head_position(official, negotiation.opd):
+        raise AnswerNotAllowed(
+            _(
+                "%(name)s does not hold the head position of %(opd)s today, so the "
+                "answer was not recorded."
+            )
+            % {"name": official, "opd": negotiation.opd}
+        )
+
+
+def _password_refused(*, user, offer: Offer, request) -> None:
+    """A wrong password on an answer: recorded in its own transaction (the answer's is
+    rolled back) and counted toward the account lockout, like a failed login."""
+    from django.contrib.auth.signals import user_login_failed
+
+    with transaction.atomic():
+        audit_record(
+            action="auctions.decision.bad_password", actor=user, obj=offer, request=request
+        )
+    if request is not None:
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.get_username()}, request=request
+        )
+
+
+def _locked_out(user, request) -> bool:
+    if request is None:
+        return False
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+
+
 def decision_record(
     *,
     offer: Offer,
@@ -378,19 +498,55 @@ def decision_record(
     request=None,
 ) -> Decision:
     """Record the answer to one offer version. Exactly one answer per version: a stale
-    screen, a double click or a second tab gets a clear refusal, not a second decision."""
+    screen, a double click or a second tab gets a clear refusal, not a second decision.
+
+    The password is checked before the transaction, so that a wrong one stays in the
+    audit chain and counts toward the lockout although nothing else is written.
+    """
+    if _locked_out(user, request):
+        raise ValidationError(
+            _("This account is locked after too many wrong passwords; try again later.")
+        )
+    if not user.check_password(password):
+        _password_refused(user=user, offer=offer, request=request)
+        raise ValidationError(_("The password is not correct; the answer was not recorded."))
+    return _decision_write(
+        offer=offer,
+        kind=kind,
+        user=user,
+        reason_category=reason_category,
+        reason=reason,
+        counter_values=counter_values,
+        request=request,
+    )
+
+
+@transaction.atomic
+def _decision_write(
+    *,
+    offer: Offer,
+    kind: str,
+    user,
+    reason_category: str,
+    reason: str,
+    counter_values: dict[tuple[int, int], Decimal] | None,
+    request,
+) -> Decision:
     negotiation = Negotiation.objects.select_related("official__user", "opd").get(
         pk=offer.negotiation_id
     )
     item = _locked_item(negotiation.item)
-    negotiation = Negotiation.objects.select_for_update().get(pk=negotiation.pk)
-    if negotiation.official.user_id != user.pk:
-        raise ValidationError(
-            _("Only %(name)s may answer this offer.") % {"name": negotiation.official}
-        )
+    negotiation = (
+        Negotiation.objects.select_for_update(of=("self",))
+        .select_related("official", "opd")
+        .get(pk=negotiation.pk)
+    )
+    if item.session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed."))
+    _check_answerer(negotiation, user)
     newest = negotiation.offers.order_by("-version").first()
     if Decision.objects.filter(offer=offer).exists():
-        raise ValidationError(_("Version %(v)s has already been answered.") % {"v": offer.version})
+        raise AlreadyAnswered(_("Version %(v)s has already been answered.") % {"v": offer.version})
     if newest.pk != offer.pk:
         raise ValidationError(
             _("Version %(old)s has been replaced by version %(new)s; answer the new one.")
@@ -398,11 +554,6 @@ def decision_record(
         )
     if item.state != S.NEGOTIATING or negotiation.state != Negotiation.State.OPEN:
         raise ValidationError(_("This negotiation is no longer open."))
-    if not user.check_password(password):
-        audit_record(
-            action="auctions.decision.bad_password", actor=user, obj=offer, request=request
-        )
-        raise ValidationError(_("The password is not correct; the answer was not recorded."))
     if kind in (Decision.Kind.REFUSE, Decision.Kind.COUNTER) and not reason.strip():
         raise ValidationError(_("Give the reason for this answer."))
     if kind == Decision.Kind.REFUSE and not reason_category:
@@ -434,7 +585,7 @@ def decision_record(
                 official=negotiation.official,
             )
     except IntegrityError:
-        raise ValidationError(
+        raise AlreadyAnswered(
             _("Version %(v)s has already been answered.") % {"v": offer.version}
         ) from None
     if kind == Decision.Kind.COUNTER:
@@ -443,16 +594,7 @@ def decision_record(
             for (i, y), v in counter_values.items()
         )
     elif kind == Decision.Kind.ACCEPT:
-        AgreedTarget.objects.bulk_create(
-            AgreedTarget(
-                negotiation=negotiation,
-                decision=decision,
-                indicator_id=t.indicator_id,
-                year=t.year,
-                value=t.value,
-            )
-            for t in offer.targets.all()
-        )
+        _agree(negotiation, decision, offer, user=user, request=request)
         negotiation.state = Negotiation.State.ACCEPTED
     else:
         negotiation.state = Negotiation.State.REFUSED
@@ -478,31 +620,127 @@ def decision_record(
     return decision
 
 
+def handover_open(negotiation: Negotiation | None) -> bool:
+    """Whether this newest negotiation of a unit may go to another official: after a
+    refusal, or while open when its official no longer holds the head position."""
+    if negotiation is None:
+        return False
+    if negotiation.state == Negotiation.State.REFUSED:
+        return True
+    return negotiation.state == Negotiation.State.OPEN and not holds_head_position(
+        negotiation.official, negotiation.opd
+    )
+
+
 @transaction.atomic
-def item_hand_over(*, item: AgendaItem, opd, official, user, request=None) -> Negotiation:
-    """After a refusal, give the unit's part to another official (e.g. an acting head):
-    a new negotiation opens on the same item."""
+def item_hand_over(
+    *, item: AgendaItem, opd, official, user, request=None, reason: str = ""
+) -> Negotiation:
+    """Hand the unit's head position to another official, as Plt. from today, and open a
+    new negotiation with them on the same item ("jabatan akan diserahkan ke orang lain").
+
+    The refusing head's tenure ends yesterday; from now on only the Plt. may answer.
+    """
     item = _locked_item(item)
-    negotiation = item.negotiations.select_for_update().filter(opd=opd).order_by("-number").first()
-    if negotiation is None or negotiation.state != Negotiation.State.REFUSED:
+    session = _locked_session(item.session)
+    if session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed; the hand-over cannot happen here."))
+    negotiation = (
+        item.negotiations.select_for_update(of=("self",))
+        .select_related("official", "opd")
+        .filter(opd=opd)
+        .order_by("-number")
+        .first()
+    )
+    if not handover_open(negotiation):
         raise ValidationError(_("Only a refused negotiation can be handed to another official."))
     if official.pk == negotiation.official_id:
         raise ValidationError(_("Choose a different official from the one who refused."))
-    if official.user_id is None:
-        raise ValidationError(
-            _("%(name)s has no login yet; Bappeda creates one first.") % {"name": official}
+    if not holds_head_position(official, opd):
+        acting_head_appoint(
+            opd=opd,
+            official=official,
+            user=user,
+            request=request,
+            reason=reason or _("Handed over after a refusal in %(session)s") % {"session": session},
         )
+    before_state = negotiation.state
     negotiation.state = Negotiation.State.HANDED_OVER
-    negotiation.save(update_fields=["state"])
+    negotiation.closed_at = negotiation.closed_at or timezone.now()
+    negotiation.save(update_fields=["state", "closed_at"])
     new = Negotiation.objects.create(
         item=item, opd=opd, official=official, number=negotiation.number + 1
     )
-    details = {"opd": opd.code, "official": official.pk, "negotiation": new.number}
+    details = {
+        "opd": opd.code,
+        "official": official.pk,
+        "from_official": negotiation.official_id,
+        "negotiation": new.number,
+        "previous_state": before_state,
+    }
     if item.state == S.REFUSED:
         _move(item, S.NEGOTIATING, user=user, request=request, extra=details)
-    else:  # a theme item whose other units are still negotiating
+    else:  # a theme item whose other units are still negotiating, or an open one
         audit_record(
             action="auctions.item.hand_over", actor=user, obj=item, after=details, request=request
         )
-    _announce(item.session)
+    _announce(session)
     return new
+
+
+@transaction.atomic
+def item_hand_over_to_new(
+    *,
+    item: AgendaItem,
+    opd,
+    name: str,
+    nip: str,
+    title: str,
+    username: str,
+    user,
+    request=None,
+    reason: str = "",
+) -> tuple[Negotiation, str]:
+    """As :func:`item_hand_over`, to an official created on the spot with a login.
+    Returns the new negotiation and the one-time password to show once."""
+    official, password = official_create(
+        opd=opd, name=name, nip=nip, title=title, username=username, user=user, request=request
+    )
+    negotiation = item_hand_over(
+        item=item, opd=opd, official=official, user=user, request=request, reason=reason
+    )
+    return negotiation, password
+
+
+@transaction.atomic
+def indicator_reopen(*, item: AgendaItem, indicator, reason: str, user, request=None):
+    """Let the panel negotiate an indicator again on this item although it has a binding
+    agreement from another item. The earlier agreement binds until a new one is accepted."""
+    item = _locked_item(item)
+    if item.session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed."))
+    if item.state not in (S.WAITING, *ACTIVE_STATES):
+        raise ValidationError(
+            _("Indicators can be reopened only on an item that is waiting or on stage.")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this indicator is negotiated again.")})
+    from auctions.selectors import settled_indicators
+
+    settled = {row["indicator"].pk: row for row in settled_indicators(item)}
+    if indicator.pk not in settled:
+        raise ValidationError(_("This indicator has no agreement from another item to reopen."))
+    reopening = Reopening.objects.create(
+        item=item, indicator=indicator, reason=reason.strip(), created_by=user
+    )
+    row = settled[indicator.pk]
+    audit_record(
+        action="auctions.indicator.reopen",
+        actor=user,
+        obj=item,
+        before={f"{t.year}": str(t.value) for t in row["targets"]},
+        after={"indicator": indicator.pk, "reason": reopening.reason},
+        request=request,
+    )
+    _announce(item.session)
+    return reopening

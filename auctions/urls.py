@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/konsol/stream/", views.console_stream, name="console_stream"),
     path("<int:pk>/agenda/", views.item_add, name="item_add"),
     path("agenda/<int:pk>/serahkan/", views.hand_over, name="hand_over"),
+    path("agenda/<int:pk>/buka-kembali/", views.reopen, name="reopen"),
     path("agenda/<int:pk>/<str:action>/", views.item_action, name="item_action"),
     path("<int:pk>/waktu/<str:action>/", views.timer, name="timer"),
     path("<int:pk>/sorot/", views.focus, name="focus"),

@@ -16,14 +16,32 @@ from auctions.access import (
     get_session_for_user,
     opd_for_answer_screen,
 )
-from auctions.forms import AddItemForm, DecisionForm, OfferForm, PostponeForm
-from auctions.live import localized, session_context, unit_context, watch_presence
+from auctions.forms import (
+    AddItemForm,
+    DecisionForm,
+    HandOverForm,
+    OfferForm,
+    PostponeForm,
+    ReopenForm,
+)
+from auctions.live import (
+    localized,
+    opd_channel,
+    session_context,
+    unit_context,
+    watch_presence,
+)
 from auctions.models import Session
-from auctions.selectors import latest_negotiations, latest_offer, ready_indicators
+from auctions.selectors import (
+    handover_candidates,
+    latest_negotiations,
+    latest_offer,
+    ready_indicators,
+)
 from auctions.targets import linear_trajectory, offer_years
 from lelang import events
 from opd.access import get_indicator_for_user
-from opd.models import Official, Opd
+from opd.models import Opd
 
 
 def _flash(request, *, ok: str = "", errors=None, status=200):
@@ -118,7 +136,7 @@ def item_add(request, pk):
     if not form.is_valid():
         return _failed(request, session, ValidationError(_form_errors(form)))
     try:
-        services.item_add(
+        added = services.item_add(
             session=session,
             opd=form.cleaned_data["opd"],
             theme=form.cleaned_data["theme"],
@@ -128,7 +146,13 @@ def item_add(request, pk):
         )
     except ValidationError as error:
         return _failed(request, session, error)
-    return _done(request, session, _("Item added to the agenda."))
+    ok = _("Item added to the agenda.")
+    if added.already_agreed:
+        ok += " " + _(
+            "Note: %(opd)s already agreed targets on an earlier item; those indicators are "
+            "shown as agreed and are not offered again unless you reopen them."
+        ) % {"opd": added.opd}
+    return _done(request, session, ok)
 
 
 @require_POST
@@ -169,21 +193,89 @@ def focus(request, pk):
 @require_POST
 @login_required
 def hand_over(request, pk):
+    """Appoint the unit's acting head on the spot and negotiate again with them."""
     item = get_item_for_user(request, pk, "auctions.run_session")
-    opd = Opd.objects.filter(pk=request.POST.get("opd")).first()
-    official = Official.objects.filter(pk=request.POST.get("official")).first()
-    if opd is None or official is None:
-        return _failed(request, item.session, ValidationError(_("Choose the official.")))
+    opd_id = request.POST.get("opd", "")
+    negotiation = (
+        item.negotiations.select_related("official", "opd")
+        .filter(opd_id=int(opd_id) if opd_id.isdigit() else None)
+        .order_by("-number")
+        .first()
+    )
+    if not services.handover_open(negotiation):
+        return _failed(
+            request,
+            item.session,
+            ValidationError(_("This unit's part cannot be handed over (any more).")),
+        )
+    row = {"opd": negotiation.opd}
+    form = HandOverForm(request.POST, candidates=handover_candidates(negotiation.opd, negotiation))
+    if not form.is_valid():
+        return _failed(request, item.session, ValidationError(_form_errors(form)))
+    data, password = form.cleaned_data, ""
     try:
-        services.item_hand_over(
-            item=item, opd=opd, official=official, user=request.user, request=request
+        if data["mode"] == HandOverForm.MODE_NEW:
+            negotiation, password = services.item_hand_over_to_new(
+                item=item,
+                opd=row["opd"],
+                name=data["name"],
+                nip=data["nip"],
+                title=data["title"],
+                username=data["username"],
+                reason=data["reason"],
+                user=request.user,
+                request=request,
+            )
+        else:
+            negotiation = services.item_hand_over(
+                item=item,
+                opd=row["opd"],
+                official=data["official"],
+                reason=data["reason"],
+                user=request.user,
+                request=request,
+            )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                [f"{form.fields[f].label}: {m}" for f, ms in error.message_dict.items() for m in ms]
+            )
+        return _failed(request, item.session, error)
+    ok = _("%(name)s is now Plt. head of %(opd)s; a new negotiation is open.") % {
+        "name": negotiation.official,
+        "opd": row["opd"],
+    }
+    if password:
+        ok += " " + _(
+            "Login: %(username)s, one-time password: %(password)s — give it to them now; "
+            "it is not shown again."
+        ) % {"username": negotiation.official.user.username, "password": password}
+    return _done(request, item.session, ok)
+
+
+@require_POST
+@login_required
+def reopen(request, pk):
+    """Bappeda lets the panel negotiate an already agreed indicator again on this item."""
+    item = get_item_for_user(request, pk, "auctions.run_session")
+    indicator = get_indicator_for_user(request, request.POST.get("indicator"))
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, item.session, ValidationError(_form_errors(form)))
+    try:
+        services.indicator_reopen(
+            item=item,
+            indicator=indicator,
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+            request=request,
         )
     except ValidationError as error:
-        return _failed(request, item.session, error)
+        return _failed(request, item.session, ValidationError(error.messages))
     return _done(
         request,
         item.session,
-        _("Handed to %(name)s; a new negotiation is open.") % {"name": official},
+        _("“%(indicator)s” can be negotiated again on this item.") % {"indicator": indicator},
     )
 
 
@@ -337,7 +429,7 @@ async def console_stream(request, pk):
 def answer(request, pk):
     session = get_session_for_user(request, pk, None)
     opd = opd_for_answer_screen(request, session)
-    context = {**unit_context(session_context(session), opd.pk), "opd": opd}
+    context = {**unit_context(session_context(session), opd.pk, request.user.pk), "opd": opd}
     return render(request, "auctions/answer.html", context)
 
 
@@ -348,7 +440,8 @@ async def answer_stream(request, pk):
     return await events.stream(
         request,
         topic=session.topic,
-        channel=localized(f"{session.topic}:opd:{opd.pk}", request.LANGUAGE_CODE),
+        # Per viewer: after a hand-over the former head's screen differs from the Plt.'s.
+        channel=localized(opd_channel(session.pk, opd.pk, user.pk), request.LANGUAGE_CODE),
         label=str(user),
     )
 

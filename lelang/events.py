@@ -92,6 +92,23 @@ scanned — and raises the young threshold to 50,000 so collections are rare and
 short. Reference counting still frees almost everything immediately; the cycle
 collector only matters for the occasional cycle.
 
+Ending streams
+--------------
+A stream normally lasts as long as its page is open. Two things end it earlier:
+
+* The server stops (Ctrl+C, SIGTERM). uvicorn would wait for every open connection
+  to finish, forever for a live screen, and the browser, still connected to the old
+  process, would never hear from the new one. When the hub starts inside a server it
+  therefore wraps the server's SIGINT/SIGTERM handler (see ``_chain_stop_signals``):
+  on the signal every stream gets an SSE event ``restart`` and ends, and a stream
+  that connects meanwhile ends at once. The browser's EventSource reconnects (after
+  ``retry``) to whatever answers on the address next, and is sent the full state.
+* ``close_streams(prefix, reason=...)`` after a commit (a session closes, a display
+  link is revoked): in every process each stream whose channel starts with
+  ``prefix`` gets its topic's final state, then an event ``closed`` and ends; a page
+  with ``sse-close="closed"`` stops reconnecting. ``closed_response`` /
+  ``asgi_closed`` answer a stream that must not start again the same way.
+
 Streaming under ASGI
 --------------------
 ``stream()`` returns an :class:`EventStreamResponse` (a ``StreamingHttpResponse``)
@@ -120,6 +137,7 @@ import inspect
 import logging
 import os
 import re
+import signal
 import threading
 import time
 import weakref
@@ -153,6 +171,8 @@ RENDER_THREADS = 4
 DROP_GRACE_SECONDS = 5.0
 #: A quiet LISTEN connection is checked with a query this often (seconds).
 LISTEN_PING_SECONDS = 30.0
+#: close_streams() waits this long at most for the final render before closing.
+CLOSE_RENDER_SECONDS = 5.0
 #: LISTEN reconnection backoff (seconds): first wait and ceiling.
 RECONNECT_MIN, RECONNECT_MAX = 0.5, 10.0
 #: How a process's listening connection introduces itself to PostgreSQL
@@ -164,9 +184,19 @@ GC_THRESHOLD = (50_000, 20, 20)
 PING = b": ping\n\n"
 MAX_TOPIC_LENGTH = 200
 
+#: How a message between processes that is not a topic begins (topics are one line).
+CLOSE_MESSAGE = "close"
+#: The SSE event that ends a stream for good (the page stops reconnecting).
+CLOSED_EVENT = "closed"
+#: The SSE event a stream ends with when the server stops (the page reconnects).
+RESTART_EVENT = "restart"
+#: Signals on which a server stops; the hub ends its streams on them (see start()).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 Renderer = Callable[[str], dict[str, str]]
 
 _renderers: dict[str, Renderer] = {}
+_close_callbacks: list[Callable[[str, str], None]] = []
 _presence_watchers: list[tuple[str, str]] = []
 _line_break = re.compile(r"\r\n|\r|\n")
 _gc_tuned = False
@@ -273,24 +303,58 @@ def _redis():
     return _redis_client
 
 
+def close_streams(prefix: str, *, reason: str = "", using: str | None = None) -> None:
+    """End every open stream whose channel starts with ``prefix``, in every server
+    process, once the current transaction commits.
+
+    Each such viewer is first sent its topic's state as rendered after the commit (so
+    the last thing on the screen is the final state), then an SSE event ``closed``
+    whose data is ``reason``, and its stream ends. A page that declares
+    ``sse-close="closed"`` stops reconnecting. Choose a prefix that ends where a
+    channel name does: ``"session:1:projector"`` also ends
+    ``"session:1:projector@en"``, but ``"session:1"`` would end ``"session:12:…"``.
+    It travels like :func:`publish` (Redis, PostgreSQL NOTIFY or in-process); every
+    process also calls the callbacks given to :func:`on_streams_closed`.
+    """
+    _check_topic(prefix)
+    if _line_break.search(reason) or len(reason) > MAX_TOPIC_LENGTH:
+        raise ValueError("reason must be a short single line")
+    alias = using or DEFAULT_DB_ALIAS
+    message = f"{CLOSE_MESSAGE}\n{reason}\n{prefix}"
+    transaction.on_commit(partial(_send, message, alias), using=alias, robust=True)
+
+
+def on_streams_closed(callback: Callable[[str, str], None]) -> None:
+    """Call ``callback(prefix, reason)`` in every server process whose hub hears a
+    :func:`close_streams` (on its event loop: keep it short), e.g. to forget a cached
+    permission behind those streams."""
+    if callback not in _close_callbacks:
+        _close_callbacks.append(callback)
+
+
 def _deliver(topic: str, alias: str) -> None:
-    connection = connections[alias]
+    _send(topic, alias)
+
+
+def _send(message: str, alias: str) -> None:
+    """After a commit: hand ``message`` (a topic, or a command with a line break) to
+    every process's hub through this installation's transport."""
     kind = transport(alias)
     if kind == "redis":
         import redis
 
         try:
-            _redis().publish(settings.LELANG_EVENTS_CHANNEL, topic)
+            _redis().publish(settings.LELANG_EVENTS_CHANNEL, message)
         except redis.RedisError as exc:
             logger.warning(
-                "events: cannot publish %r to Redis (%s); local viewers only", topic, exc
+                "events: cannot publish %r to Redis (%s); local viewers only", message, exc
             )
-            get_hub().notify_threadsafe(topic)
+            get_hub().message_threadsafe(message)
     elif kind == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, topic])
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, message])
     else:
-        get_hub().notify_threadsafe(topic)
+        get_hub().message_threadsafe(message)
 
 
 # --- subscribers ---------------------------------------------------------------------
@@ -305,6 +369,7 @@ class Subscriber:
         "_waiter",
         "channel",
         "closed",
+        "ending",
         "finished",
         "label",
         "last",
@@ -319,6 +384,7 @@ class Subscriber:
         self.label = label
         self.maxsize = maxsize
         self.closed = False
+        self.ending = False  # end() was called: what is queued is the last of it
         self.finished = False
         # The last state sent to this viewer: an identical re-render is not resent,
         # so an unrelated change cannot wipe what someone is typing on their screen.
@@ -332,26 +398,37 @@ class Subscriber:
         return len(self._items)
 
     def put_nowait(self, data: bytes) -> bool:
-        """Queue ``data``; False (and nothing queued) when closed or full."""
-        if self.closed or len(self._items) >= self.maxsize:
+        """Queue ``data``; False (and nothing queued) when closed, ending or full."""
+        if self.closed or self.ending or len(self._items) >= self.maxsize:
             return False
         self._items.append(data)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        self._wake()
         return True
+
+    def end(self, last: bytes) -> None:
+        """Queue ``last`` whatever the queue holds, then nothing more: the stream sends
+        what is pending and ``last``, and ends."""
+        if self.closed or self.ending:
+            return
+        self.ending = True
+        self._items.append(last)
+        self._wake()
 
     def close(self) -> None:
         self.closed = True
         self._items.clear()
+        self._wake()
+
+    def _wake(self) -> None:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
     async def get(self) -> bytes | None:
-        """Everything pending, joined; None once the subscriber is closed."""
+        """Everything pending, joined; None once the subscriber is closed, or ended
+        and drained."""
         while not self._items:
-            if self.closed:
+            if self.closed or self.ending:
                 return None
             self._waiter = asyncio.get_running_loop().create_future()
             try:
@@ -393,6 +470,7 @@ class Hub:
         presence_interval: float = PRESENCE_INTERVAL,
         listen: bool | None = None,
         tune_gc: bool = True,
+        stop_signals: bool = True,
     ):
         self.heartbeat = heartbeat
         self.queue_size = queue_size
@@ -400,6 +478,7 @@ class Hub:
         self.presence_interval = presence_interval
         self._listen_wanted = listen
         self._tune_gc = tune_gc
+        self._stop_signals = stop_signals
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reset()
 
@@ -419,6 +498,8 @@ class Hub:
         self._listening = False  # LISTEN connection up (PostgreSQL)
         self._reliable = True  # every event since the last snapshot was seen
         self._executor: ThreadPoolExecutor | None = None
+        self._closing: set[asyncio.Task] = set()  # close_streams() at work
+        self.stopping = False  # the server is shutting down: streams end at once
         self.renders = 0  # counters, for tests and the benchmark
         self.dropped = 0
 
@@ -451,13 +532,38 @@ class Hub:
             self._listener_task = loop.create_task(self._listen())
         if self._tune_gc:
             tune_gc()
+        if self._stop_signals:
+            _chain_stop_signals(self)
+
+    def stop(self) -> None:
+        """The server is stopping: end every stream now, and every later one at once.
+
+        Each viewer gets an SSE event ``restart`` and its stream ends, so the server
+        need not wait for browsers that would otherwise keep their streams open for
+        hours; their EventSource reconnects, to the next server on the address.
+        """
+        if self.stopping:
+            return
+        self.stopping = True
+        logger.info("events: server stopping; ending %d stream(s)", len(self._subscribers))
+        last = encode_event("", event=RESTART_EVENT)
+        for sub in list(self._subscribers):
+            sub.end(last)
+
+    def stop_threadsafe(self) -> None:
+        """:meth:`stop` from a signal handler or another thread."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(self.stop)
 
     async def aclose(self) -> None:
         """Stop background tasks and end every stream (tests, shutdown)."""
         for sub in list(self._subscribers):
             sub.close()
         tasks = [t for t in (self._heartbeat_task, self._listener_task) if t is not None]
-        tasks += list(self._pumps.values())
+        tasks += list(self._pumps.values()) + list(self._closing)
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -479,6 +585,8 @@ class Hub:
         self._channels.setdefault(channel, set()).add(sub)
         self._topic_counts[topic] = self._topic_counts.get(topic, 0) + 1
         self._presence_changed(channel)
+        if self.stopping:
+            sub.end(encode_event("", event=RESTART_EVENT))
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -532,11 +640,70 @@ class Hub:
 
     def notify_threadsafe(self, topic: str) -> None:
         """Hand ``topic`` to the loop from any thread; no-op without a running loop."""
+        self.message_threadsafe(topic)
+
+    def message_threadsafe(self, message: str) -> None:
+        """Hand a message (see :meth:`message`) to the loop from any thread; no-op
+        without a running loop."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-            loop.call_soon_threadsafe(self.topic_changed, topic)
+            loop.call_soon_threadsafe(self.message, message)
+
+    def message(self, message: str) -> None:
+        """A message from a transport: a topic that changed, or a command on several
+        lines (``close``, reason, channel prefix: see :func:`close_streams`)."""
+        if "\n" not in message:
+            self.topic_changed(message)
+            return
+        kind, reason, prefix = [*message.split("\n", 2), ""][:3]
+        if kind == CLOSE_MESSAGE and prefix:
+            self.close_streams(prefix, reason)
+        else:
+            logger.warning("events: ignoring an unknown message %r", message[:80])
+
+    def close_streams(self, prefix: str, reason: str = "") -> None:
+        """End this process's streams whose channel starts with ``prefix``: each gets
+        its topic's current state (if it has not seen it), an event ``closed`` with
+        ``reason`` as data, and ends. Runs the :func:`on_streams_closed` callbacks."""
+        for callback in _close_callbacks:
+            try:
+                callback(prefix, reason)
+            except Exception:
+                logger.exception("events: a streams-closed callback failed for %r", prefix)
+        subs = [
+            sub
+            for sub in self._subscribers
+            if sub.channel.startswith(prefix) and not (sub.ending or sub.closed)
+        ]
+        if not subs or self._loop is None:
+            return
+        task = self._loop.create_task(self._close(subs, reason))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _close(self, subs: list[Subscriber], reason: str) -> None:
+        last = encode_event(reason, event=CLOSED_EVENT)
+        by_topic: dict[str, list[Subscriber]] = {}
+        for sub in subs:
+            by_topic.setdefault(sub.topic, []).append(sub)
+        for topic, group in by_topic.items():
+            frames = None
+            if renderer_for(topic) is not None:
+                # Rendered after the change that closes these streams (a render that
+                # began before it is stale): the screen's last state is the final one.
+                try:
+                    frames = await asyncio.wait_for(self._render(topic), CLOSE_RENDER_SECONDS)
+                except Exception:
+                    logger.warning("events: no final render of %r before closing", topic)
+            for sub in group:
+                data = (frames or {}).get(sub.channel)
+                if data is not None and data != sub.last:
+                    sub.last = data
+                    sub.end(data + last)
+                else:
+                    sub.end(last)
 
     def topic_changed(self, topic: str) -> None:
         """``topic`` changed: forget its snapshot and (re)render it for its viewers."""
@@ -601,6 +768,8 @@ class Hub:
             for sub in subs:
                 if sub.last is data or (sub.last is not None and sub.last == data):
                     continue
+                if sub.ending:
+                    continue  # its final bytes are queued; it is not slow
                 if sub.put_nowait(data):
                     sub.last = data
                 else:
@@ -730,7 +899,7 @@ class Hub:
             self._listener_up()
             while True:
                 async for notify in conn.notifies(timeout=LISTEN_PING_SECONDS):
-                    self.topic_changed(notify.payload)
+                    self.message(notify.payload)
                 # Quiet for a while: make sure the connection is still alive.
                 await conn.execute("SELECT 1")
 
@@ -761,10 +930,46 @@ class Hub:
                     continue
                 pinged = False
                 if message["type"] == "message":
-                    self.topic_changed(message["data"].decode(errors="replace"))
+                    self.message(message["data"].decode(errors="replace"))
         finally:
             await pubsub.aclose()
             await client.aclose()
+
+
+def _chain_stop_signals(hub: Hub) -> None:
+    """Have the server's own SIGINT/SIGTERM handler also stop ``hub``.
+
+    uvicorn, told to stop, closes its listening socket and then waits for every open
+    connection to finish, with no timeout by default; a live screen's stream never
+    finishes by itself, so Ctrl+C or a SIGTERM would hang for as long as a browser
+    stays open (and that browser, still connected to the old process, would miss
+    everything the new one publishes). Its ASGI lifespan shutdown comes only after
+    that wait, too late to help. So when the hub starts, inside the running server,
+    it wraps the handler the server installed: first the server's (uvicorn sets
+    ``should_exit``), then :meth:`Hub.stop` on the loop. Only a handler installed by
+    Python code is wrapped (not the default action, nor Python's KeyboardInterrupt,
+    so a test run or a management command is left alone); uvicorn puts its
+    originals back when it exits. Main thread only, as Python requires.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in STOP_SIGNALS:
+        previous = signal.getsignal(signum)
+        if (
+            not callable(previous)
+            or previous is signal.default_int_handler
+            or getattr(previous, "lelang_hub", None) is hub
+        ):
+            continue
+
+        def on_stop(sig, frame, previous=previous):
+            try:
+                previous(sig, frame)
+            finally:
+                hub.stop_threadsafe()
+
+        on_stop.lelang_hub = hub
+        signal.signal(signum, on_stop)
 
 
 def _cancel_unless_finished(sub: Subscriber, task: asyncio.Task) -> None:
@@ -919,7 +1124,8 @@ async def _events(hub: Hub, topic: str, channel: str, label: str) -> AsyncIterat
     sub.task = weakref.ref(task) if task is not None else None  # no reference cycle
     try:
         _release_request_thread()
-        frames = await hub.snapshot(topic, channel)
+        # A server that is stopping sends no state, only the hint to come back.
+        frames = {} if sub.ending else await hub.snapshot(topic, channel)
         sub.last = frames.get(channel)
         first = b"retry: %d\n\n" % RETRY_MS
         yield first + frames[channel] if channel in frames else first
@@ -933,6 +1139,38 @@ async def _events(hub: Hub, topic: str, channel: str, label: str) -> AsyncIterat
         if sub._cutoff is not None:
             sub._cutoff.cancel()
         hub.unsubscribe(sub)
+
+
+def _closed_body(reason: str) -> AsyncIterator[bytes]:
+    async def body():
+        yield b"retry: %d\n\n" % RETRY_MS + encode_event(reason, event=CLOSED_EVENT)
+
+    return body()
+
+
+def closed_response(reason: str = "") -> EventStreamResponse:
+    """A stream that only says ``closed`` (with ``reason``) and ends: the answer to a
+    screen whose stream has ended for good, so its page stops reconnecting."""
+    response = EventStreamResponse(_closed_body(reason))
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+async def asgi_closed(send, reason: str = "") -> None:
+    """:func:`closed_response`, spoken directly in ASGI."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/event-stream; charset=utf-8"),
+                (b"cache-control", b"no-cache"),
+                (b"x-content-type-options", b"nosniff"),
+            ],
+        }
+    )
+    async for chunk in _closed_body(reason):
+        await send({"type": "http.response.body", "body": chunk, "more_body": False})
 
 
 async def asgi_stream(scope, receive, send, *, topic: str, channel: str, label: str = "") -> None:

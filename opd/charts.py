@@ -16,6 +16,11 @@ horizontal bars on a shared value axis that starts at 0 (or below, for negative
 values). ``height`` is a guide: rows take 30–48 px each, so the SVG comes out
 shorter with few rows and taller with many. With a ``trajectory`` a small line
 chart of the yearly targets follows below the bars.
+
+Size: ``scale`` draws the same chart for a screen read from afar (the projector): the
+layout is that of a chart ``width / scale`` px wide, and every length and text size is
+multiplied by ``scale``, so labels are ``13 × scale`` px when the chart is shown
+``width`` px wide. The default (1) is the data room's chart.
 """
 
 import hashlib
@@ -216,14 +221,29 @@ def baseline_chart_svg(
     title: str = "",
     width: int = 640,
     height: int = 280,
+    scale: float = 1,
+    target_label: str = "",
 ) -> SafeString:
     """The baseline, each comparator and the proposed target as bars; see the module doc.
 
     ``baseline`` and ``target`` are (year, value); ``comparators`` are (label, year,
     value); ``trajectory`` is (year, value) for the years after the baseline. ``width``
     and ``height`` are the size in px; the SVG shrinks to fit a narrower container.
+    ``scale`` enlarges text and lines (see the module doc); ``target_label`` names the
+    target bar when it is not the unit's proposal (e.g. "Offered target 2023").
     """
-    arguments = (unit, baseline, target, comparators, trajectory, str(title), width, height)
+    arguments = (
+        unit,
+        baseline,
+        target,
+        comparators,
+        trajectory,
+        str(title),
+        width,
+        height,
+        scale,
+        str(target_label),
+    )
     # repr keeps what equality would blur (Decimal("1.0") == Decimal("1.00")).
     key = repr((get_language(), arguments))
     with _cache_lock:
@@ -239,8 +259,14 @@ def baseline_chart_svg(
     return svg
 
 
-def _draw(unit, baseline, target, comparators, trajectory, title, width, height) -> SafeString:
+def _draw(
+    unit, baseline, target, comparators, trajectory, title, width, height, scale, target_label
+) -> SafeString:
     unit = unit.strip()
+    # Drawn at the default sizes on a narrower canvas, then shown ``scale`` times larger.
+    shown_width = width
+    if scale != 1:
+        width, height = width / scale, height / scale
     base = _("Baseline %(year)s") % {"year": baseline[0]}
     rows = [(base, _truncate(base), baseline[1], "baseline")]
     for label, year, value in comparators:
@@ -248,7 +274,7 @@ def _draw(unit, baseline, target, comparators, trajectory, title, width, height)
         short = f"{_truncate(label, MAX_LABEL - len(f' ({year})'))} ({year})"
         rows.append((f"{label} ({year})", short, value, "comparator"))
     if target is not None:
-        end = _("Proposed target %(year)s") % {"year": target[0]}
+        end = target_label or _("Proposed target %(year)s") % {"year": target[0]}
         rows.append((end, _truncate(end), target[1], "target"))
     tag, caption = (unit, "") if len(unit) <= SHORT_UNIT else ("", unit)
     parts, bottom = _bars(rows, tag, caption, PAD + (26 if title else 4), width, height)
@@ -263,7 +289,8 @@ def _draw(unit, baseline, target, comparators, trajectory, title, width, height)
     if title:
         parts.insert(0, _text(PAD, PAD + 16, title, size=16, bold=True))
     # Stable ids, so aria-labelledby still points to the right chart on a page with several.
-    key = hashlib.blake2s(repr((unit, rows, trajectory, title)).encode(), digest_size=5)
+    drawn = (unit, rows, trajectory, title) + ((scale,) if scale != 1 else ())
+    key = hashlib.blake2s(repr(drawn).encode(), digest_size=5)
     ident, height = f"chart-{key.hexdigest()}", math.ceil(bottom)
     return _el(
         "svg",
@@ -272,9 +299,9 @@ def _draw(unit, baseline, target, comparators, trajectory, title, width, height)
         _el("rect", width=width, height=height, fill="#fff"),
         *parts,
         xmlns="http://www.w3.org/2000/svg",
-        viewBox=f"0 0 {width} {height}",
-        width=width,
-        height=height,
+        viewBox=f"0 0 {_attr(width)} {height}",
+        width=shown_width,
+        height=height if scale == 1 else math.ceil(height * scale),
         role="img",
         aria_labelledby=f"{ident}-t {ident}-d",
         font_family="system-ui, sans-serif",

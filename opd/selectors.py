@@ -48,3 +48,22 @@ def visible_opds(user):
     if user.has_perm("opd.view_all_opds"):
         return Opd.objects.all()
     return Opd.objects.filter(pk__in=member_opd_ids(user))
+
+
+def head_position(opd: Opd):
+    """The unit's head position (Kepala Dinas, Camat …), or None if none is on record."""
+    from opd.models import Position
+
+    return Position.objects.filter(opd=opd, is_head=True).first()
+
+
+def holds_head_position(official, opd: Opd, on=None) -> bool:
+    """Whether ``official`` holds ``opd``'s head position (definitive or Plt.) on ``on``
+    (today by default): the one test of who may answer and sign for a unit."""
+    if official is None:
+        return False
+    return (
+        Tenure.objects.current(on)
+        .filter(official=official, position__opd=opd, position__is_head=True)
+        .exists()
+    )

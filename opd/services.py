@@ -1,7 +1,11 @@
-"""Writes to the data room. Each one checks the room's state, audits, and is atomic."""
+"""Writes to the data room, and to who holds which position. Each one checks what it
+changes, audits, and is atomic."""
 
 import hashlib
+import secrets
+from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -9,7 +13,16 @@ from django.utils.translation import gettext as _
 
 from lelang.audit import audit_record, snapshot
 from opd.checklist import data_room_checklist, programs_for_checklist
-from opd.models import Attachment, DataRoom, ReviewComment, Submission
+from opd.models import (
+    Attachment,
+    DataRoom,
+    Official,
+    Opd,
+    Position,
+    ReviewComment,
+    Submission,
+    Tenure,
+)
 
 
 class DataRoomLocked(ValidationError):
@@ -298,3 +311,133 @@ def data_room_mark_ready(*, data_room: DataRoom, user, request=None) -> Submissi
         user=user,
         request=request,
     )
+
+
+# --- Positions and tenures ----------------------------------------------------------
+
+#: Roles whose holders may be appointed acting head of a unit: people who work in a
+#: unit. Appointing a Bappeda operator, a panel member or an inspector would take
+#: their own powers away (a user has one role).
+APPOINTABLE_ROLES = ("opd_head", "opd_staff")
+
+
+@transaction.atomic
+def acting_head_appoint(*, opd: Opd, official: Official, user, request=None, reason: str = ""):
+    """Make ``official`` acting head (Plt.) of ``opd`` from today.
+
+    The current holders' tenures of the head position end yesterday (so from today only
+    the Plt. holds it); a staff member's role becomes head, so they may answer and sign.
+    Returns the new tenure.
+    """
+    position = Position.objects.select_for_update().filter(opd=opd, is_head=True).first()
+    if position is None:
+        raise ValidationError(
+            _("%(opd)s has no head position on record; Bappeda adds one first.") % {"opd": opd}
+        )
+    account = official.user
+    if account is None or not account.is_active:
+        raise ValidationError(
+            _("%(name)s has no active login; create one first.") % {"name": official}
+        )
+    if account.role not in APPOINTABLE_ROLES:
+        raise ValidationError(
+            _("%(name)s is not an official of a unit (their role is %(role)s).")
+            % {"name": official, "role": account.get_role_display() or "—"}
+        )
+    today = timezone.localdate()
+    ended = []
+    for tenure in Tenure.objects.current(today).select_for_update().filter(position=position):
+        if tenure.official_id == official.pk:
+            raise ValidationError(
+                _("%(name)s already holds %(position)s.") % {"name": official, "position": position}
+            )
+        if tenure.start_date >= today:
+            raise ValidationError(
+                _(
+                    "%(name)s took %(position)s only today; correct that record in the "
+                    "administration first."
+                )
+                % {"name": tenure.official, "position": position}
+            )
+        tenure.end_date = today - timedelta(days=1)
+        tenure.save(update_fields=["end_date"])
+        ended.append(tenure)
+        audit_record(
+            action="opd.tenure.end",
+            actor=user,
+            obj=tenure,
+            before={"end_date": None},
+            after={"end_date": tenure.end_date.isoformat(), "reason": reason},
+            request=request,
+        )
+    tenure = Tenure.objects.create(
+        official=official, position=position, start_date=today, is_acting=True
+    )
+    if account.role != "opd_head":
+        before = account.role
+        account.role = "opd_head"
+        account.save(update_fields=["role"])
+        audit_record(
+            action="lelang.user.role",
+            actor=user,
+            obj=account,
+            before={"role": before},
+            after={"role": account.role},
+            request=request,
+        )
+    audit_record(
+        action="opd.tenure.appoint_acting",
+        actor=user,
+        obj=tenure,
+        after={
+            "opd": opd.code,
+            "position": position.title,
+            "official": official.pk,
+            "start_date": today.isoformat(),
+            "ended": [t.pk for t in ended],
+            "reason": reason,
+        },
+        request=request,
+    )
+    return tenure
+
+
+@transaction.atomic
+def official_create(
+    *, opd: Opd, name: str, nip: str, title: str, username: str, user, request=None
+) -> tuple[Official, str]:
+    """A new official of ``opd`` with a login, holding the position ``title`` from today.
+
+    Returns the official and a one-time password, to be shown once and changed by its
+    owner; only its hash is stored.
+    """
+    User = get_user_model()
+    name, nip, title, username = name.strip(), nip.strip(), title.strip(), username.strip()
+    problems = {}
+    if nip and (not nip.isascii() or not nip.isdigit() or len(nip) != 18):
+        problems["nip"] = _("A NIP has 18 digits.")
+    elif nip and Official.objects.filter(nip=nip).exists():
+        problems["nip"] = _("An official with this NIP is already on record.")
+    if User.objects.filter(username__iexact=username).exists():
+        problems["username"] = _("This username is taken.")
+    if Position.objects.filter(opd=opd, title__iexact=title, is_head=True).exists():
+        problems["title"] = _(
+            "Give the official's own position; the head position is given by the appointment."
+        )
+    if problems:
+        raise ValidationError(problems)
+    password = secrets.token_urlsafe(9)
+    account = User.objects.create_user(
+        username=username, password=password, name=name, role="opd_staff"
+    )
+    official = Official.objects.create(name=name, nip=nip, user=account)
+    position, _created = Position.objects.get_or_create(opd=opd, title=title)
+    Tenure.objects.create(official=official, position=position, start_date=timezone.localdate())
+    audit_record(
+        action="opd.official.add",
+        actor=user,
+        obj=official,
+        after={"name": name, "nip": nip, "position": title, "opd": opd.code, "login": username},
+        request=request,
+    )
+    return official, password
