@@ -30,12 +30,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	@touch $@ $(VENV)/.installed-run
 
+# Ctrl+C (or SIGTERM) ends the live screens' streams at once (lelang/events.py), so the
+# server stops within a second; any other request still running after 3 s is cut off.
 run: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "Lelang Kinerja is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	$(BIN)/uvicorn lelang.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	$(BIN)/uvicorn lelang.asgi:application --host $(HOST) --port $(PORT) --lifespan off \
+	  --timeout-graceful-shutdown 3
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,14 +1,20 @@
 """Permission-checked fetches for the live session."""
 
-from django.core.cache import cache
+import re
+import threading
+import time
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from auctions.models import AgendaItem, Negotiation, Offer, Session
+from lelang import events
 from opd.selectors import member_opd_ids
 
 DISPLAY_TOPIC_SECONDS = 60
+#: Why a display link's streams ended (the data of their SSE ``closed`` event).
+DISPLAY_CLOSED, DISPLAY_REVOKED = "session-closed", "link-revoked"
 
 
 def get_session_for_user(request, pk, perm: str | None) -> Session:
@@ -32,15 +38,67 @@ def get_session_by_token(token: str) -> Session:
     return session
 
 
+class DisplayClosed(Http404):
+    """The display link belongs to a closed session: nothing more will be shown live."""
+
+
+# token -> (topic, expires at): per process, like the streams it serves. Not Django's
+# cache: when a link is revoked or its session closes, every process must forget the
+# session's entries (see forget_display_links), and a cache cannot be searched by value.
+_display_topics: dict[str, tuple[str, float]] = {}
+_display_lock = threading.Lock()
+
+
 def display_topic(token: str) -> str:
     """The live topic behind a display link, remembered for a short while: when a
-    thousand screens (re)connect at once they should not each query the database."""
-    key = f"display-topic:{token[:64]}"
-    topic = cache.get(key)
-    if topic is None:
-        topic = get_session_by_token(token).topic
-        cache.set(key, topic, DISPLAY_TOPIC_SECONDS)
-    return topic
+    thousand screens (re)connect at once they should not each query the database.
+
+    Raises Http404 for an unknown (or revoked) token and :class:`DisplayClosed` for
+    a closed session's link: its screens stop streaming.
+    """
+    token = token[:64]
+    cached = _display_topics.get(token)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    session = get_session_by_token(token)
+    if session.status == Session.Status.CLOSED:
+        raise DisplayClosed(_("This session is closed."))
+    with _display_lock:
+        if len(_display_topics) > 1000:  # only valid links get here; drop the stale
+            now = time.monotonic()
+            for key in [k for k, (_t, until) in _display_topics.items() if until <= now]:
+                del _display_topics[key]
+        _display_topics[token] = (session.topic, time.monotonic() + DISPLAY_TOPIC_SECONDS)
+    return session.topic
+
+
+def forget_display_token(token: str) -> None:
+    """This process forgets a display link at once (it was just revoked here)."""
+    with _display_lock:
+        _display_topics.pop(token[:64], None)
+
+
+_PROJECTOR_PREFIX = re.compile(r"^(session:\d+):projector")
+
+
+def forget_display_links(prefix: str, reason: str = "") -> None:
+    """A session's projector streams were closed (in any process): forget its links, so
+    the next screen's connection is checked against the database again."""
+    match = _PROJECTOR_PREFIX.match(prefix)
+    if match is None:
+        return
+    topic = match[1]
+    with _display_lock:
+        for key in [k for k, (t, _until) in _display_topics.items() if t == topic]:
+            del _display_topics[key]
+
+
+events.on_streams_closed(forget_display_links)
+
+
+def display_channel_prefix(session: Session) -> str:
+    """Every projector channel of the session, in every language."""
+    return f"{session.topic}:projector"
 
 
 def get_item_for_user(request, pk, perm: str) -> AgendaItem:
@@ -88,3 +146,11 @@ def get_offer_for_answer(request, pk) -> Offer:
     if not request.user.has_perm("auctions.answer_offer", offer.negotiation):
         raise PermissionDenied(_("Only the official answering for this unit may answer."))
     return offer
+
+
+def check_runs_sessions(request) -> None:
+    """Only Bappeda plans and runs sessions (for pages that have no session yet)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied(_("Log in first."))
+    if not request.user.has_perm("auctions.run_session"):
+        raise PermissionDenied(_("Only Bappeda runs the session."))

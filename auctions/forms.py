@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from auctions.models import Decision, Session
+from auctions.models import Auction, Decision, Session
 from auctions.targets import AmbitionWarning, IndicatorFacts, grid_warnings, value_problem
 from opd.forms import DecimalInput
 
@@ -254,3 +254,37 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why negotiate it again?"), max_length=1000, widget=forms.Textarea
     )
+
+
+class SessionForm(forms.Form):
+    """A session of an auction, as Bappeda plans it (the agenda is set in the console)."""
+
+    auction = forms.ModelChoiceField(
+        label=gettext_lazy("Performance auction"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the auctions listed.")},
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    day = forms.IntegerField(label=gettext_lazy("Day"), min_value=1, max_value=99, initial=1)
+    round = forms.IntegerField(label=gettext_lazy("Round"), min_value=1, max_value=99, initial=1)
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        # Day first, as dates are written here (12/11/2018); a date picker's ISO value too.
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+        ),
+        help_text=gettext_lazy("Day/month/year, e.g. 12/11/2018."),
+        error_messages={
+            "invalid": gettext_lazy("Type the date as day/month/year, e.g. 12/11/2018.")
+        },
+    )
+    venue = forms.CharField(
+        label=gettext_lazy("Venue"), max_length=200, initial="Ngalam Command Center"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auction"].queryset = Auction.objects.select_related("period")

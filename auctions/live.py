@@ -69,6 +69,37 @@ def _by_language(wanted: set[str] | None) -> dict[str, set[str] | None]:
     return plan
 
 
+#: The projector's chart: drawn for a card about 840 px wide at 1080p, with text
+#: 1,75 × the data room's (labels ≥ 21 px there, so ≥ 18 px even when the card is
+#: a little narrower); the card shows the yearly figures itself, so the line's points
+#: carry no labels. Without an offer the bars alone may take more height.
+PROJECTOR_CHART = {"width": 840, "scale": 1.75, "point_labels": False}
+
+
+def projector_chart(indicator, offered: list) -> str:
+    """The indicator's chart for the projector. Once an offer exists it shows the offered
+    trajectory and the offered end target, not the unit's own proposal."""
+    if offered:
+        last = max(offered, key=lambda t: t.year)
+        target = (last.year, last.value)
+        label = _("Offered target %(year)s") % {"year": last.year}
+    elif indicator.target_value is not None:
+        target, label = (indicator.target_year, indicator.target_value), ""
+    else:
+        target, label = None, ""
+    return baseline_chart_svg(
+        unit=indicator.unit,
+        baseline=(indicator.baseline_year, indicator.baseline_value),
+        target=target,
+        target_label=label,
+        comparators=[(c.label, c.year, c.value) for c in indicator.comparators.all()],
+        trajectory=sorted((t.year, t.value) for t in offered) or None,
+        title="",  # the card names the indicator in large type above the chart
+        height=300 if offered else 420,
+        **PROJECTOR_CHART,
+    )
+
+
 def _unit_rows(item: AgendaItem):
     """Per unit on the item: its indicators, negotiation, newest offer and its answer."""
     negotiations = latest_negotiations(item)
@@ -101,18 +132,7 @@ def _unit_rows(item: AgendaItem):
                     "offered": offered,
                     "counter": counters.get(indicator.pk, []),
                     "warnings": warnings,
-                    "chart": baseline_chart_svg(
-                        unit=indicator.unit,
-                        baseline=(indicator.baseline_year, indicator.baseline_value),
-                        target=(indicator.target_year, indicator.target_value)
-                        if indicator.target_value is not None
-                        else None,
-                        comparators=[
-                            (c.label, c.year, c.value) for c in indicator.comparators.all()
-                        ],
-                        trajectory=[(t.year, t.value) for t in offered] or None,
-                        title=indicator.name,
-                    ),
+                    "chart": projector_chart(indicator, offered),
                 }
             )
         rows.append(

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
 from auctions.models import AgendaItem, AgreedTarget, Negotiation, Offer, Reopening
 from opd.models import DataRoom, Indicator, Opd, Tenure
@@ -109,16 +109,22 @@ def current_head_official(opd: Opd):
 
 
 def latest_negotiations(item: AgendaItem) -> dict[int, Negotiation]:
-    """The newest negotiation per unit, keyed by OPD id, with its offers and decisions."""
-    offers = Offer.objects.select_related("decision", "created_by").prefetch_related(
-        "targets", "decision__targets"
-    )
+    """The newest negotiation per unit, keyed by OPD id, with its offers and decisions.
+
+    Only the newest offer of each comes with its targets (and its answer's): every
+    live screen draws those, once per change and per process, and fetching the targets
+    of every earlier version made a render grow with the length of the negotiation
+    (measured: 106 of 112 ms at 83 versions). Older offers load theirs when asked.
+    """
+    offers = Offer.objects.select_related("decision", "created_by")
     negotiations = item.negotiations.select_related("opd", "official__user").prefetch_related(
         Prefetch("offers", queryset=offers)
     )
     latest: dict[int, Negotiation] = {}
     for negotiation in negotiations.order_by("opd_id", "number"):
         latest[negotiation.opd_id] = negotiation
+    newest = [offer for n in latest.values() if (offer := latest_offer(n)) is not None]
+    prefetch_related_objects(newest, "targets", "decision__targets")
     return latest
 
 

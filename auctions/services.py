@@ -4,13 +4,15 @@ transaction commits."""
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from auctions import access
 from auctions.models import (
     AgendaItem,
     AgreedTarget,
@@ -21,6 +23,7 @@ from auctions.models import (
     OfferTarget,
     Reopening,
     Session,
+    new_display_token,
 )
 from auctions.selectors import (
     agreed_opd_ids,
@@ -77,6 +80,95 @@ def _move(item: AgendaItem, target: str, *, user, request, extra=None) -> None:
     )
 
 
+# --- Planning sessions (Bappeda) --------------------------------------------------
+
+#: What Bappeda sets on a session; the agenda is built in the console.
+SESSION_FIELDS = ("auction", "title", "day", "round", "date", "venue")
+
+
+def _session_facts(session: Session) -> dict:
+    """The planned fields, as the audit log keeps them (before/after)."""
+    return {
+        "auction": session.auction_id,
+        "title": session.title,
+        "day": session.day,
+        "round": session.round,
+        "date": session.date.isoformat(),
+        "venue": session.venue,
+    }
+
+
+def _check_day_and_round(session: Session) -> None:
+    """One session per day and round of an auction: two would split its agenda."""
+    twin = (
+        Session.objects.filter(auction_id=session.auction_id, day=session.day, round=session.round)
+        .exclude(pk=session.pk)
+        .first()
+    )
+    if twin is not None:
+        raise ValidationError(
+            {
+                "day": _("“%(title)s” is already day %(day)s of round %(round)s of this auction.")
+                % {"title": twin.title, "day": session.day, "round": session.round}
+            }
+        )
+
+
+@transaction.atomic
+def session_create(
+    *, auction, title: str, day: int, round: int, date, venue: str, user, request=None
+) -> Session:
+    """Plan a session of ``auction``; it starts planned, with an empty agenda."""
+    session = Session(
+        auction=auction, title=title.strip(), day=day, round=round, date=date, venue=venue.strip()
+    )
+    _check_day_and_round(session)
+    session.save()
+    audit_record(
+        action="auctions.session.create",
+        actor=user,
+        obj=session,
+        after=_session_facts(session),
+        request=request,
+    )
+    return session
+
+
+@transaction.atomic
+def session_update(*, session: Session, user, request=None, **changes) -> Session:
+    """Change what was planned (``changes``: any of SESSION_FIELDS). A closed session is
+    a record of what happened and stays as it is; the auction cannot change once the
+    agenda has items (their data rooms belong to the auction's period)."""
+    unknown = set(changes) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"session_update() cannot change {', '.join(sorted(unknown))}")
+    session = _locked_session(session)
+    if session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed; it can no longer be changed."))
+    before = _session_facts(session)
+    auction = changes.get("auction")
+    if auction is not None and auction.pk != session.auction_id and session.items.exists():
+        raise ValidationError(
+            {"auction": _("The agenda already has items of this auction; the auction stays.")}
+        )
+    for field, value in changes.items():
+        setattr(session, field, value.strip() if isinstance(value, str) else value)
+    _check_day_and_round(session)
+    session.save(update_fields=list(changes))
+    after = _session_facts(session)
+    if after != before:
+        audit_record(
+            action="auctions.session.update",
+            actor=user,
+            obj=session,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+            request=request,
+        )
+        _announce(session)  # the screens show its title
+    return session
+
+
 # --- Running the session (Bappeda's console) --------------------------------------
 
 
@@ -107,6 +199,24 @@ def item_start(*, item: AgendaItem, user, request=None) -> AgendaItem:
     return item
 
 
+def item_next(*, session: Session, user, request=None) -> AgendaItem:
+    """Start the first waiting item in agenda order (the console's "Next item")."""
+    # No lock here: item_start locks the item, then the session, and checks again; taking
+    # the session first would invert that order and could deadlock with a plain Start.
+    session = Session.objects.get(pk=session.pk)
+    if session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed."))
+    busy = session.items.filter(state__in=ACTIVE_STATES).first()
+    if busy is not None:
+        raise ValidationError(
+            _("“%(item)s” is still on stage; conclude or postpone it first.") % {"item": busy}
+        )
+    waiting = session.items.filter(state=S.WAITING).order_by("order", "pk").first()
+    if waiting is None:
+        raise ValidationError(_("No item is waiting on the agenda."))
+    return item_start(item=waiting, user=user, request=request)
+
+
 @transaction.atomic
 def session_close(*, session: Session, user, request=None) -> Session:
     """End the day: nothing may be on stage; waiting items stay for postponing."""
@@ -129,6 +239,36 @@ def session_close(*, session: Session, user, request=None) -> Session:
         after={"status": session.status},
     )
     _announce(session)
+    _end_display_streams(session, reason=access.DISPLAY_CLOSED)
+    return session
+
+
+def _end_display_streams(session: Session, *, reason: str) -> None:
+    """After the commit, every projector on the session's display link, in every server
+    process, gets its final state and stops (the page does not reconnect)."""
+    events.close_streams(access.display_channel_prefix(session), reason=reason)
+
+
+@transaction.atomic
+def display_link_renew(*, session: Session, user, request=None) -> Session:
+    """Revoke the session's display link and issue a new one (Bappeda only).
+
+    Screens on the old link stop at once, in every server process, and the old link
+    opens nothing any more; the projector is started again on the new link. Refused on
+    a closed session, whose link no longer streams anyway.
+    """
+    if not user.has_perm("auctions.run_session"):
+        raise PermissionDenied(_("Only Bappeda runs the session."))
+    session = _locked_session(session)
+    if session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed."))
+    old_token = session.display_token
+    session.display_token = new_display_token()
+    session.save(update_fields=["display_token"])
+    # Neither token goes into the audit log: whoever reads it must not get a link.
+    audit_record(action="auctions.display.renew", actor=user, obj=session, request=request)
+    transaction.on_commit(partial(access.forget_display_token, old_token))
+    _end_display_streams(session, reason=access.DISPLAY_REVOKED)
     return session
 
 

@@ -12,7 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from lelang.templatetags.numbers import format_angka
-from opd.models import is_percentage_unit, outside_unit_range
+from opd import units
+from opd.models import is_percentage_unit
 
 MAX_PLACES = 2
 # A step between two years is implausible (a slip of the finger, "1,5" for "81,5") when
@@ -54,10 +55,9 @@ def linear_trajectory(
 
 
 def value_problem(value: Decimal, *, unit: str) -> str | None:
-    """Why ``value`` cannot be a target in this unit (a percentage above 100…), or None."""
-    if outside_unit_range(value, unit):
-        return _("a percentage must be between 0 and 100")
-    return None
+    """Why ``value`` cannot be a target in this unit (a percentage above 100, a fraction
+    of a count…), or None; the rules are ``opd.units``'s."""
+    return units.value_problem(value, unit)
 
 
 def decimal_places(value: Decimal | None) -> int:
@@ -166,17 +166,18 @@ def _best_comparison(facts: IndicatorFacts) -> Comparison | None:
     return best
 
 
-def _jump_limit(facts: IndicatorFacts, previous: Decimal, gap: int) -> Decimal | None:
-    """How far a value may move from ``previous`` in ``gap`` years before it looks like
-    a typing slip; None when there is nothing to judge by."""
+def _far(facts: IndicatorFacts, value: Decimal, reference: Decimal, gap: int) -> bool:
+    """Whether ``value`` lies implausibly far from ``reference``, ``gap`` years apart:
+    further than a few of the unit's own yearly steps and than half the indicator's
+    magnitude. Nothing is far when there is nothing to judge by (all zero)."""
     step = Decimal(0)
     if facts.target is not None and facts.target_year:
         span = max(facts.target_year - facts.baseline_year, 1)
         step = abs(facts.target - facts.baseline) / span
-    scale = max(abs(facts.baseline), abs(facts.target or 0), abs(previous))
+    scale = max(abs(facts.baseline), abs(facts.target or 0), abs(reference))
     if not step and not scale:
-        return None
-    return max(JUMP_STEPS * step * gap, JUMP_SHARE * scale)
+        return False
+    return abs(value - reference) > max(JUMP_STEPS * step * gap, JUMP_SHARE * scale)
 
 
 def offer_warnings(facts: IndicatorFacts, values: dict[int, Decimal]) -> list[AmbitionWarning]:
@@ -185,9 +186,10 @@ def offer_warnings(facts: IndicatorFacts, values: dict[int, Decimal]) -> list[Am
 
     Every year is held to:
     - *range* indicators: the range (outside it is a warning; nothing else applies);
-    - a *jump*: a value far from the year before (or the baseline) compared with the
-      unit's own yearly step and the indicator's magnitude — e.g. 1,5 typed where the
-      baseline is 80,2. The next year is then compared with the last plausible value;
+    - a *jump*: a value far both from the year before (or the baseline) and from where
+      the unit's own proposal is that year, measured by the unit's yearly step and the
+      indicator's magnitude — e.g. 1,5 typed where the baseline is 80,2. The next year
+      is then compared with the last plausible value (one slip makes one warning);
     - the *baseline*: worse by the polarity, or equal unless already at the best level
       (100 %, zero, a standard met);
     - going *backwards* from the year before;
@@ -218,8 +220,10 @@ def offer_warnings(facts: IndicatorFacts, values: dict[int, Decimal]) -> list[Am
     previous_year, previous = facts.baseline_year, facts.baseline
     for year in years:
         value = values[year]
-        limit = _jump_limit(facts, previous, max(year - previous_year, 1))
-        if limit is not None and abs(value - previous) > limit:
+        expected = proposal.get(year, facts.baseline)
+        if _far(facts, value, previous, max(year - previous_year, 1)) and _far(
+            facts, value, expected, 1 if year in proposal else year - facts.baseline_year
+        ):
             warn(
                 year,
                 "jump",

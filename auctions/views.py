@@ -2,13 +2,18 @@ from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from auctions import services
 from auctions.access import (
+    DISPLAY_CLOSED,
+    DisplayClosed,
+    check_runs_sessions,
     display_topic,
     get_item_for_user,
     get_offer_for_answer,
@@ -23,6 +28,7 @@ from auctions.forms import (
     OfferForm,
     PostponeForm,
     ReopenForm,
+    SessionForm,
 )
 from auctions.live import (
     localized,
@@ -31,17 +37,16 @@ from auctions.live import (
     unit_context,
     watch_presence,
 )
-from auctions.models import Session
+from auctions.models import Decision, Session
 from auctions.selectors import (
     handover_candidates,
     latest_negotiations,
     latest_offer,
     ready_indicators,
 )
-from auctions.targets import linear_trajectory, offer_years
+from auctions.targets import IndicatorFacts, offer_years
 from lelang import events
 from opd.access import get_indicator_for_user
-from opd.models import Opd
 
 
 def _flash(request, *, ok: str = "", errors=None, status=200):
@@ -80,6 +85,59 @@ def _failed(request, session, error: ValidationError):
 def session_list(request):
     sessions = Session.objects.select_related("auction").order_by("-date", "round")
     return render(request, "auctions/session_list.html", {"sessions": sessions})
+
+
+# --- Planning sessions (Bappeda) ----------------------------------------------------
+
+
+def _session_form(request, form, session=None):
+    """The session's form page, or (htmx) just the form with its errors."""
+    context = {"form": form, "session": session}
+    if request.htmx:
+        return render(request, "auctions/session_form.html#session-form", context)
+    return render(request, "auctions/session_form.html", context)
+
+
+def _session_saved(request, session, ok: str):
+    messages.success(request, ok)
+    url = reverse("auctions:console", args=[session.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_create(request):
+    check_runs_sessions(request)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(
+                **form.cleaned_data, user=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            ok = _("Session “%(title)s” planned. Add its agenda items below.")
+            return _session_saved(request, session, ok % {"title": session.title})
+    return _session_form(request, form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_edit(request, pk):
+    session = get_session_for_user(request, pk, "auctions.run_session")
+    initial = {name: getattr(session, name) for name in services.SESSION_FIELDS}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(
+                session=session, user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _session_saved(request, session, _("Session updated."))
+    return _session_form(request, form, session)
 
 
 # --- The operator's console ---------------------------------------------------------
@@ -130,6 +188,18 @@ def item_action(request, pk, action):
 
 @require_POST
 @login_required
+def item_next(request, pk):
+    """Start the first waiting item of the agenda."""
+    session = get_session_for_user(request, pk, "auctions.run_session")
+    try:
+        item = services.item_next(session=session, user=request.user, request=request)
+    except ValidationError as error:
+        return _failed(request, session, error)
+    return _done(request, session, _("“%(item)s” is on stage.") % {"item": item})
+
+
+@require_POST
+@login_required
 def item_add(request, pk):
     session = get_session_for_user(request, pk, "auctions.run_session")
     form = AddItemForm(request.POST)
@@ -175,6 +245,19 @@ def session_close(request, pk):
     except ValidationError as error:
         return _failed(request, session, error)
     return _done(request, session, _("The session is closed."))
+
+
+@require_POST
+@login_required
+def display_link_renew(request, pk):
+    session = get_session_for_user(request, pk, "auctions.run_session")
+    try:
+        services.display_link_renew(session=session, user=request.user, request=request)
+    except ValidationError as error:
+        return _failed(request, session, error)
+    return _done(
+        request, session, _("New display link issued; screens on the old link have stopped.")
+    )
 
 
 @require_POST
@@ -290,7 +373,10 @@ def projector(request, token):
 
 
 async def projector_stream(request, token):
-    topic = await sync_to_async(display_topic)(token)
+    try:
+        topic = await sync_to_async(display_topic)(token)
+    except DisplayClosed:
+        return events.closed_response(DISPLAY_CLOSED)  # the page stops reconnecting
     return await events.stream(
         request,
         topic=topic,
@@ -302,9 +388,13 @@ async def projector_stream(request, token):
 # --- The panel ---------------------------------------------------------------------------
 
 
-def _composer_context(request, session, bound: dict | None = None):
+def _composer_context(
+    request, session, bound: dict | None = None, confirm: int | None = None
+) -> dict:
     """One offer form per unit on the current item, pre-filled from the newest offer,
-    the unit's counter-proposal, or the unit's own proposal."""
+    the unit's counter-proposal, or the unit's own proposal (rounded to the indicator's
+    precision), each with its ambition warnings. ``bound``: {opd id: posted form} to
+    show again as typed; ``confirm``: the unit whose sending waits for "send anyway"."""
     item = session.current_item
     period = session.auction.period
     years = offer_years(period.start_year + 1, period.end_year)
@@ -316,15 +406,8 @@ def _composer_context(request, session, bound: dict | None = None):
             negotiation = negotiations.get(opd.pk)
             offer = latest_offer(negotiation) if negotiation else None
             for indicator in indicators:
-                if indicator.target_value is not None and indicator.target_year:
-                    trajectory = linear_trajectory(
-                        baseline_year=indicator.baseline_year,
-                        baseline=indicator.baseline_value,
-                        target_year=indicator.target_year,
-                        target=indicator.target_value,
-                        years=years,
-                    )
-                    initial.update({(indicator.pk, y): v for y, v in trajectory.items()})
+                proposal = IndicatorFacts.of(indicator).proposal(years)
+                initial.update({(indicator.pk, y): v for y, v in proposal.items()})
             if offer is not None:
                 deadline = offer.deadline_year
                 initial.update({(t.indicator_id, t.year): t.value for t in offer.targets.all()})
@@ -340,8 +423,49 @@ def _composer_context(request, session, bound: dict | None = None):
                 initial_values=initial,
                 deadline=deadline,
             )
-            forms.append({"opd": opd, "form": form, "negotiation": negotiation, "offer": offer})
+            forms.append(
+                {
+                    "opd": opd,
+                    "form": form,
+                    "negotiation": negotiation,
+                    "offer": offer,
+                    "warnings": form.ambition_warnings(),
+                    "confirm": confirm == opd.pk,
+                }
+            )
     return {"session": session, "item": item, "forms": forms}
+
+
+def _posted_offer_form(request, session):
+    """(opd, bound OfferForm) for the unit named in the POST, or (None, None) when that
+    unit is not on stage (any more)."""
+    item = session.current_item
+    units = ready_indicators(item) if item is not None else {}
+    opd = next((opd for opd in units if str(opd.pk) == request.POST.get("opd")), None)
+    if opd is None:
+        return None, None
+    period = session.auction.period
+    form = OfferForm(
+        request.POST,
+        prefix=f"o{opd.pk}",
+        indicators=units[opd],
+        years=offer_years(period.start_year + 1, period.end_year),
+        initial_values={},
+        deadline=period.end_year,
+    )
+    return opd, form
+
+
+def _typed_problems(form) -> list[str]:
+    """Targets typed that cannot be sent ("empat puluh", 130 %), named by indicator and
+    year; empty cells are not reported while the panel is still typing."""
+    form.is_valid()
+    return [
+        f"{form.fields[name].label}: {message}"
+        for name, problems in form.errors.items()
+        if name != NON_FIELD_ERRORS and (form.data.get(form.add_prefix(name)) or "").strip()
+        for message in problems
+    ]
 
 
 @require_GET
@@ -360,40 +484,55 @@ def panel(request, pk):
 
 @require_POST
 @login_required
+def offer_check(request, pk):
+    """The ambition check while the panel types (debounced): only the warnings area of
+    that unit's form is sent back, so nothing typed is touched."""
+    session = get_session_for_user(request, pk, "auctions.make_offer")
+    opd, form = _posted_offer_form(request, session)
+    if form is None:
+        return HttpResponse(status=204)  # the composer itself refreshes with the stage
+    entry = {
+        "opd": opd,
+        "form": form,
+        "warnings": form.ambition_warnings(),
+        "problems": _typed_problems(form),
+    }
+    return render(
+        request, "auctions/panel.html#offer-warnings", {"session": session, "entry": entry}
+    )
+
+
+@require_POST
+@login_required
 def offer_create(request, pk):
     session = get_session_for_user(request, pk, "auctions.make_offer")
-    item = session.current_item
-    opd = Opd.objects.filter(pk=request.POST.get("opd")).first()
-    units = ready_indicators(item) if item else {}
-    if opd is None or opd not in units:
-        return _flash(request, errors=[_("This unit is not on stage any more.")])
-    period = session.auction.period
-    form = OfferForm(
-        request.POST,
-        prefix=f"o{opd.pk}",
-        indicators=units[opd],
-        years=offer_years(period.start_year + 1, period.end_year),
-        initial_values={},
-        deadline=period.end_year,
-    )
-    ok = ""
+    opd, form = _posted_offer_form(request, session)
+    if form is None:
+        context = _composer_context(request, session)
+        context.update(can_offer=True, errors=[_("This unit is not on stage any more.")])
+        return render(request, "auctions/panel.html#composer", context)
+    ok, confirm = "", None
     if form.is_valid():
         deadline = form.cleaned_data["deadline_year"]
         try:
             offer = services.offer_issue(
-                item=item,
+                item=session.current_item,
                 opd=opd,
                 deadline_year=deadline,
                 values=form.grid_values(up_to=deadline),
                 note=form.cleaned_data["note"],
+                send_anyway=form.cleaned_data["send_anyway"],
                 user=request.user,
                 request=request,
             )
+        except services.UnambitiousOffer:
+            confirm = opd.pk  # the warnings are shown; "Send anyway" asks again
         except ValidationError as error:
             form.add_error(None, error)
         else:
             ok = _("Offer version %(v)s sent to %(opd)s.") % {"v": offer.version, "opd": opd}
-    context = _composer_context(request, session, bound=None if ok else {opd.pk: form})
+    bound = None if ok else {opd.pk: form}
+    context = _composer_context(request, session, bound=bound, confirm=confirm)
     context.update(can_offer=True, ok=ok)
     return render(request, "auctions/panel.html#composer", context)
 
@@ -446,14 +585,35 @@ async def answer_stream(request, pk):
     )
 
 
+def _answer_result(request, *, ok: str = "", errors=None):
+    """The answer's result next to its button (a recorded answer also at the top)."""
+    context = {"ok": ok, "errors": errors or []}
+    return render(request, "auctions/answer.html#result", context)
+
+
+def _answered_before(request, offer):
+    """The answer this person already gave to this version (a double click, a second
+    tab): shown as what it is, a recorded answer, not as an error."""
+    decision = Decision.objects.filter(offer=offer, decided_by=request.user).first()
+    if decision is None:
+        return None
+    return _answer_result(
+        request,
+        ok=_("Your answer is already recorded: %(kind)s (version %(v)s).")
+        % {"kind": decision.get_kind_display(), "v": offer.version},
+    )
+
+
 @require_POST
 @login_required
 def decision_create(request, pk):
     """Record the head's answer; the answer names the offer version it answers."""
     offer = get_offer_for_answer(request, request.POST.get("c-offer") or pk)
+    if (recorded := _answered_before(request, offer)) is not None:
+        return recorded
     form = DecisionForm(request.POST, offer=offer, prefix="c")
     if not form.is_valid():
-        return _flash(request, errors=_form_errors(form))
+        return _answer_result(request, errors=_form_errors(form))
     try:
         decision = services.decision_record(
             offer=offer,
@@ -466,8 +626,11 @@ def decision_create(request, pk):
             request=request,
         )
     except ValidationError as error:
-        return _flash(request, errors=error.messages)
-    return _flash(
+        # Two clicks at once: the other one was recorded while this one waited.
+        if (recorded := _answered_before(request, offer)) is not None:
+            return recorded
+        return _answer_result(request, errors=error.messages)
+    return _answer_result(
         request,
         ok=_("Your answer “%(kind)s” to version %(v)s is recorded.")
         % {"kind": decision.get_kind_display(), "v": offer.version},

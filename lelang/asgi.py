@@ -4,6 +4,10 @@ One route is answered before Django's middleware: the projector's event stream
 (``/layar/<token>/stream/``). A display link needs no login or session, and a
 command center may open a thousand of them at once, so each connection should cost
 as little as possible. Everything else goes through Django as usual.
+
+A revoked link's stream is answered 404; a closed session's with a lone SSE event
+``closed``, on which the projector page stops reconnecting (``sse-close``). When the
+server stops, ``lelang.events`` ends every stream itself (see "Ending streams" there).
 """
 
 import os
@@ -21,7 +25,7 @@ from django.conf import settings  # noqa: E402
 from django.http import Http404, parse_cookie  # noqa: E402
 from django.http.request import split_domain_port, validate_host  # noqa: E402
 
-from auctions.access import display_topic  # noqa: E402
+from auctions.access import DISPLAY_CLOSED, DisplayClosed, display_topic  # noqa: E402
 from auctions.live import localized  # noqa: E402
 from lelang import events  # noqa: E402
 
@@ -59,6 +63,9 @@ async def display_stream(scope, receive, send, token: str) -> None:
         return await _plain(send, 400, "Bad Request")
     try:
         topic = await sync_to_async(display_topic)(token)
+    except DisplayClosed:
+        # The session is over: the page keeps its last state and stops reconnecting.
+        return await events.asgi_closed(send, DISPLAY_CLOSED)
     except Http404:
         return await _plain(send, 404, "Tautan tampilan tidak berlaku.")
     channel = localized(f"{topic}:projector", _language(scope))

@@ -137,6 +137,7 @@ import inspect
 import logging
 import os
 import re
+import secrets
 import signal
 import threading
 import time
@@ -184,8 +185,11 @@ GC_THRESHOLD = (50_000, 20, 20)
 PING = b": ping\n\n"
 MAX_TOPIC_LENGTH = 200
 
-#: How a message between processes that is not a topic begins (topics are one line).
-CLOSE_MESSAGE = "close"
+#: How a message between processes that is not a bare topic begins (topics are one
+#: line): ``close``, reason, channel prefix; ``topic``, origin, topic.
+CLOSE_MESSAGE, TOPIC_MESSAGE = "close", "topic"
+#: This process among all that share the transport (a pid alone may repeat across hosts).
+ORIGIN = f"{os.getpid()}-{secrets.token_hex(4)}"
 #: The SSE event that ends a stream for good (the page stops reconnecting).
 CLOSED_EVENT = "closed"
 #: The SSE event a stream ends with when the server stops (the page reconnects).
@@ -338,23 +342,35 @@ def _deliver(topic: str, alias: str) -> None:
 
 def _send(message: str, alias: str) -> None:
     """After a commit: hand ``message`` (a topic, or a command with a line break) to
-    every process's hub through this installation's transport."""
+    every process's hub through this installation's transport.
+
+    A topic changed by a thread of a server process whose viewers watch it is rendered
+    right here, in the committing thread (see :meth:`Hub.render_here`); the message
+    then names this process as its origin, so that its own hub skips it.
+    """
     kind = transport(alias)
+    wanted = None
+    if "\n" not in message and _hub is not None:
+        wanted = _hub.claim_render(message)
+    payload = f"{TOPIC_MESSAGE}\n{ORIGIN}\n{message}" if wanted else message
     if kind == "redis":
         import redis
 
         try:
-            _redis().publish(settings.LELANG_EVENTS_CHANNEL, message)
+            _redis().publish(settings.LELANG_EVENTS_CHANNEL, payload)
         except redis.RedisError as exc:
             logger.warning(
                 "events: cannot publish %r to Redis (%s); local viewers only", message, exc
             )
-            get_hub().message_threadsafe(message)
+            if not wanted:
+                get_hub().message_threadsafe(message)
     elif kind == "postgresql":
         with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, message])
-    else:
+            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, payload])
+    elif not wanted:
         get_hub().message_threadsafe(message)
+    if wanted:
+        _hub.render_here(message, wanted)
 
 
 # --- subscribers ---------------------------------------------------------------------
@@ -479,6 +495,7 @@ class Hub:
         self._listen_wanted = listen
         self._tune_gc = tune_gc
         self._stop_signals = stop_signals
+        self._wrapped_signals: dict[int, tuple[Callable, Callable]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reset()
 
@@ -491,6 +508,7 @@ class Hub:
         self._renders: dict[str, _Render] = {}
         self._snapshots: dict[str, tuple[float, dict[str, bytes]]] = {}
         self._last_frames: dict[str, bytes] = {}
+        self._shown: dict[str, float] = {}  # topic -> start of the render last broadcast
         self._presence_last: dict[str, float] = {}
         self._presence_timers: dict[str, asyncio.TimerHandle] = {}
         self._heartbeat_task: asyncio.Task | None = None
@@ -573,6 +591,7 @@ class Hub:
             timer.cancel()
         if self._executor is not None:
             self._executor.shutdown(wait=False)
+        _unchain_stop_signals(self)
         self._loop = None
         self._reset()
 
@@ -657,11 +676,89 @@ class Hub:
         if "\n" not in message:
             self.topic_changed(message)
             return
-        kind, reason, prefix = [*message.split("\n", 2), ""][:3]
-        if kind == CLOSE_MESSAGE and prefix:
-            self.close_streams(prefix, reason)
+        kind, arg, rest = [*message.split("\n", 2), ""][:3]
+        if kind == CLOSE_MESSAGE and rest:
+            self.close_streams(rest, arg)
+        elif kind == TOPIC_MESSAGE and rest:
+            if arg != ORIGIN:  # this process renders its own changes (render_here)
+                self.topic_changed(rest)
         else:
             logger.warning("events: ignoring an unknown message %r", message[:80])
+
+    # -- rendering in the committing thread --------------------------------------------
+
+    def claim_render(self, topic: str) -> set[str] | None:
+        """Called after a commit by the thread that made it: the channels of ``topic``
+        watched here if that thread should render them itself (then the hub forgets
+        what it knew of the topic at once), else None.
+
+        Why: a request that changes the session (the panel's offer) goes on, after its
+        commit, to render its own answer. A hub render started by the event would run
+        alongside it in another thread, and under the GIL both go at half speed: the
+        projector's update came after the panel's own page (measured: a 35 ms render
+        took 110 ms). Rendered first, here, it takes 35 ms and the request answers
+        that much later. Only from a thread of a process whose hub is running (not
+        from its event loop, not from a process without viewers).
+        """
+        loop = self._loop
+        if loop is None or loop.is_closed() or self.stopping:
+            return None
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop()
+            return None  # on an event loop: the ORM may not run here
+        try:
+            # Read from another thread: copies taken in single C calls under the GIL;
+            # if the loop changed a set meanwhile, let the hub render instead.
+            channels = [
+                (name, next(iter(subs)).topic)
+                for name, subs in list(self._channels.items())
+                if subs
+            ]
+        except (RuntimeError, StopIteration):
+            return None
+        prefix = _presence_prefix(topic)
+        wanted = {
+            name
+            for name, fed_by in channels
+            if fed_by == topic or (prefix is not None and name.startswith(prefix))
+        }
+        if not wanted or renderer_for(topic) is None:
+            return None
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(self._forget, topic)
+            return wanted
+        return None
+
+    def render_here(self, topic: str, wanted: set[str]) -> None:
+        """Render ``topic`` in this (committing) thread and hand the frames to the loop
+        to broadcast; if that fails, the hub renders it as usual."""
+        started = time.monotonic()
+        self.renders += 1
+        frames = _render_frames(renderer_for(topic), topic, wanted, own_connection=True)
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):
+            if frames is None:
+                loop.call_soon_threadsafe(self.topic_changed, topic)
+            else:
+                loop.call_soon_threadsafe(self._show, topic, started, frames)
+
+    def _forget(self, topic: str) -> None:
+        """``topic`` changed and is being rendered elsewhere: no snapshot or render
+        begun before may be served as current."""
+        self._snapshots.pop(topic, None)
+        render = self._renders.get(topic)
+        if render is not None:
+            render.stale = True
+
+    def _show(self, topic: str, started: float, frames: dict[str, bytes]) -> None:
+        """Broadcast a render begun at ``started`` unless one begun later was shown
+        already: renders of one topic may finish out of order, screens never go back."""
+        if started < self._shown.get(topic, -1.0):
+            return
+        self._shown[topic] = started
+        self._broadcast(frames)
 
     def close_streams(self, prefix: str, reason: str = "") -> None:
         """End this process's streams whose channel starts with ``prefix``: each gets
@@ -748,9 +845,9 @@ class Hub:
         try:
             while topic in self._dirty and self._watched(topic):
                 self._dirty.discard(topic)
-                frames = await self._render(topic)
+                frames, started = await self._render_timed(topic)
                 if frames:
-                    self._broadcast(frames)
+                    self._show(topic, started, frames)
         finally:
             self._pumps.pop(topic, None)
             self._dirty.discard(topic)
@@ -795,13 +892,17 @@ class Hub:
     async def _render(self, topic: str) -> dict[str, bytes] | None:
         """Frames from a render of ``topic`` that began after its last event: the one
         in flight if there is one (shared; a cancelled waiter does not cancel it)."""
+        frames, _started = await self._render_timed(topic)
+        return frames
+
+    async def _render_timed(self, topic: str) -> tuple[dict[str, bytes] | None, float]:
+        """:meth:`_render`, with when that render began (``time.monotonic()``)."""
         render = self._renders.get(topic)
         if render is None or render.stale:
             render = _Render(self._loop.create_task(self._run_renderer(topic)))
             self._renders[topic] = render
             render.future.add_done_callback(partial(self._render_done, topic, render))
-        frames, _started = await asyncio.shield(render.future)
-        return frames
+        return await asyncio.shield(render.future)
 
     def _render_done(self, topic: str, render: _Render, future: asyncio.Future) -> None:
         if self._renders.get(topic) is render:
@@ -947,9 +1048,10 @@ def _chain_stop_signals(hub: Hub) -> None:
     that wait, too late to help. So when the hub starts, inside the running server,
     it wraps the handler the server installed: first the server's (uvicorn sets
     ``should_exit``), then :meth:`Hub.stop` on the loop. Only a handler installed by
-    Python code is wrapped (not the default action, nor Python's KeyboardInterrupt,
-    so a test run or a management command is left alone); uvicorn puts its
-    originals back when it exits. Main thread only, as Python requires.
+    Python code for a server is wrapped: not the default action, Python's
+    KeyboardInterrupt or ``asyncio.run``'s own Ctrl+C handler, so a test run or a
+    management command is left alone. uvicorn puts its originals back when it exits;
+    :meth:`Hub.aclose` does too. Main thread only, as Python requires.
     """
     if threading.current_thread() is not threading.main_thread():
         return
@@ -958,6 +1060,7 @@ def _chain_stop_signals(hub: Hub) -> None:
         if (
             not callable(previous)
             or previous is signal.default_int_handler
+            or getattr(getattr(previous, "func", None), "__qualname__", "") == "Runner._on_sigint"
             or getattr(previous, "lelang_hub", None) is hub
         ):
             continue
@@ -970,6 +1073,16 @@ def _chain_stop_signals(hub: Hub) -> None:
 
         on_stop.lelang_hub = hub
         signal.signal(signum, on_stop)
+        hub._wrapped_signals[signum] = (on_stop, previous)
+
+
+def _unchain_stop_signals(hub: Hub) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum, (ours, previous) in hub._wrapped_signals.items():
+        if signal.getsignal(signum) is ours:
+            signal.signal(signum, previous)
+    hub._wrapped_signals.clear()
 
 
 def _cancel_unless_finished(sub: Subscriber, task: asyncio.Task) -> None:
@@ -978,14 +1091,17 @@ def _cancel_unless_finished(sub: Subscriber, task: asyncio.Task) -> None:
 
 
 def _render_frames(
-    render: Renderer, topic: str, wanted: set[str] | None = None
+    render: Renderer, topic: str, wanted: set[str] | None = None, *, own_connection=False
 ) -> dict[str, bytes] | None:
     """Worker thread: call the renderer as a request would, and encode each fragment.
 
     A renderer that takes a second argument gets the channels somebody here watches
     (None: unknown, draw everything), so it can skip fragments nobody would receive.
+    ``own_connection``: the calling thread's (a request's, after its commit) is used
+    and left to it.
     """
-    close_old_connections()
+    if not own_connection:
+        close_old_connections()
     try:
         fragments = render(topic, wanted) if _takes_wanted(render) else render(topic)
         return {channel: encode_event(html) for channel, html in fragments.items()}
@@ -993,7 +1109,8 @@ def _render_frames(
         logger.exception("events: renderer for %r failed", topic)
         return None
     finally:
-        close_old_connections()
+        if not own_connection:
+            close_old_connections()
 
 
 def _takes_wanted(render: Renderer) -> bool:

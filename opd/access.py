@@ -46,6 +46,8 @@ def deny(request: HttpRequest, obj, perm: str) -> PermissionDenied:
         return PermissionDenied(_("Only the head of the OPD can submit the data room."))
     if perm == "opd.review_dataroom":
         return PermissionDenied(_("Only Bappeda can review a submitted data room."))
+    if perm == "opd.reopen_dataroom":
+        return PermissionDenied(_("Only Bappeda can reopen a data room marked ready."))
     return PermissionDenied(_("You may not change this OPD's data."))
 
 

@@ -5,7 +5,8 @@ Pure functions, no database access: callers pass plain values and get back a
 HTML pages, WeasyPrint PDFs and the projector screen alike. The markup has no
 scripts, event handlers or external fonts; every caller-supplied text is escaped.
 ``role="img"`` with ``<title>`` and ``<desc>`` gives screen readers the figures as
-sentences. Numbers are written the Indonesian way (1.234,5) in every language.
+sentences. Numbers are written in the separators of the active language (1.234,5 in
+Indonesian, 1,234.5 in English), as everywhere else (``lelang.numbers``).
 
 Charts are memoised (``CACHE_SIZE`` most recent, per language): the live projector
 draws the same few charts on every change of the session, and a chart is a pure
@@ -27,12 +28,14 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from lelang import numbers
 
 INK = "#1b1f24"  # text, 16:1 on white
 MUTED = "#4a5563"  # axis text, 7.4:1 on white
@@ -62,17 +65,9 @@ def _dec(value: Number) -> Decimal:
 
 
 def format_number(value: Number, places: int = 4) -> str:
-    """Indonesian notation, at most ``places`` decimals, no trailing zeros: "1.234,5"."""
-    number = _dec(value)
-    if number.as_tuple().exponent < -places:
-        context = Context(prec=max(28, number.adjusted() + places + 2), rounding=ROUND_HALF_UP)
-        number = number.quantize(Decimal(1).scaleb(-places), context=context)
-    text = f"{number:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text == "-0":
-        text = "0"
-    return text.translate(str.maketrans(",.", ".,"))
+    """The number in the active language's separators ("1.234,5" or "1,234.5"), at most
+    ``places`` decimals, no trailing zeros: ``lelang.numbers.format_number``."""
+    return numbers.format_number(_dec(value), places)
 
 
 def _with_unit(value: Number, unit: str) -> str:
@@ -176,7 +171,7 @@ def _bars(rows, unit, caption, top, width, height):
     return parts, bottom + 24 + PAD
 
 
-def _line(points, base_year, unit, caption, top, width):
+def _line(points, base_year, unit, caption, top, width, point_labels=True):
     """A line through the (year, value) points; returns (parts, bottom y)."""
     heading = _("Targets per year") + (f" ({caption})" if caption else "")
     parts = [_text(PAD, top + 14, heading, bold=True)]
@@ -206,7 +201,8 @@ def _line(points, base_year, unit, caption, top, width):
     for (year, value), text in zip(points, texts, strict=True):
         colour = BRAND if year == base_year else LINK
         parts.append(_el("circle", cx=x(year), cy=y(value), r=4.5, fill=colour, stroke="#fff"))
-        parts.append(_small(x(year), y(value) - 10, text, fill=INK))
+        if point_labels:
+            parts.append(_small(x(year), y(value) - 10, text, fill=INK))
         parts.append(_small(x(year), plot_top + plot_h + 18, str(year)))
     return parts, plot_top + plot_h + 24 + PAD
 
@@ -223,6 +219,7 @@ def baseline_chart_svg(
     height: int = 280,
     scale: float = 1,
     target_label: str = "",
+    point_labels: bool = True,
 ) -> SafeString:
     """The baseline, each comparator and the proposed target as bars; see the module doc.
 
@@ -230,7 +227,9 @@ def baseline_chart_svg(
     value); ``trajectory`` is (year, value) for the years after the baseline. ``width``
     and ``height`` are the size in px; the SVG shrinks to fit a narrower container.
     ``scale`` enlarges text and lines (see the module doc); ``target_label`` names the
-    target bar when it is not the unit's proposal (e.g. "Offered target 2023").
+    target bar when it is not the unit's proposal (e.g. "Offered target 2023");
+    ``point_labels=False`` leaves the values off the line's points, for a screen that
+    shows them in a table of its own (on a narrow chart they would overlap).
     """
     arguments = (
         unit,
@@ -243,6 +242,7 @@ def baseline_chart_svg(
         height,
         scale,
         str(target_label),
+        point_labels,
     )
     # repr keeps what equality would blur (Decimal("1.0") == Decimal("1.00")).
     key = repr((get_language(), arguments))
@@ -260,7 +260,17 @@ def baseline_chart_svg(
 
 
 def _draw(
-    unit, baseline, target, comparators, trajectory, title, width, height, scale, target_label
+    unit,
+    baseline,
+    target,
+    comparators,
+    trajectory,
+    title,
+    width,
+    height,
+    scale,
+    target_label,
+    point_labels,
 ) -> SafeString:
     unit = unit.strip()
     # Drawn at the default sizes on a narrower canvas, then shown ``scale`` times larger.
@@ -268,28 +278,34 @@ def _draw(
     if scale != 1:
         width, height = width / scale, height / scale
     base = _("Baseline %(year)s") % {"year": baseline[0]}
-    rows = [(base, _truncate(base), baseline[1], "baseline")]
+    # A label longer than its column would run under the bars: shorten it (38 at 640 px).
+    most = min(MAX_LABEL, int((width * 0.45 - 12) / 7.2))
+    rows = [(base, _truncate(base, most), baseline[1], "baseline")]
     for label, year, value in comparators:
         # Shorten the label, not the year: "Provinsi Jawa Timur (rata-rata kabupa… (2023)".
-        short = f"{_truncate(label, MAX_LABEL - len(f' ({year})'))} ({year})"
+        short = f"{_truncate(label, most - len(f' ({year})'))} ({year})"
         rows.append((f"{label} ({year})", short, value, "comparator"))
     if target is not None:
         end = target_label or _("Proposed target %(year)s") % {"year": target[0]}
-        rows.append((end, _truncate(end), target[1], "target"))
+        rows.append((end, _truncate(end, most), target[1], "target"))
     tag, caption = (unit, "") if len(unit) <= SHORT_UNIT else ("", unit)
     parts, bottom = _bars(rows, tag, caption, PAD + (26 if title else 4), width, height)
     sentences = [f"{label}: {_with_unit(value, unit)}." for label, _short, value, _kind in rows]
     if trajectory:
         by_year = {baseline[0]: _dec(baseline[1])} | {year: _dec(v) for year, v in trajectory}
         points = sorted(by_year.items())
-        line_parts, bottom = _line(points, baseline[0], tag, caption, bottom, width)
+        line_parts, bottom = _line(
+            points, baseline[0], tag, caption, bottom, width, point_labels=point_labels
+        )
         parts += line_parts
         steps = "; ".join(f"{year}: {_with_unit(value, unit)}" for year, value in points)
         sentences.append(_("Targets per year: %(steps)s.") % {"steps": steps})
     if title:
         parts.insert(0, _text(PAD, PAD + 16, title, size=16, bold=True))
     # Stable ids, so aria-labelledby still points to the right chart on a page with several.
-    drawn = (unit, rows, trajectory, title) + ((scale,) if scale != 1 else ())
+    drawn = (unit, rows, trajectory, title)
+    if scale != 1 or not point_labels:
+        drawn += (scale, point_labels)
     key = hashlib.blake2s(repr(drawn).encode(), digest_size=5)
     ident, height = f"chart-{key.hexdigest()}", math.ceil(bottom)
     return _el(

@@ -13,10 +13,22 @@ from django.utils.translation import gettext as _
 from opd.models import DataRoom, Indicator, Program, SupportingTable
 
 
+@dataclass(frozen=True)
+class Missing:
+    """One thing the checklist misses, and the id of the page element it is about
+    (``indicator-12``, ``program-3``, or "" for the room), so the page can link to it."""
+
+    text: str
+    anchor: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class ProgramCheck:
     program: Program
-    missing: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -33,11 +45,18 @@ class Checklist:
         return not self.general and all(check.ok for check in self.programs)
 
     @property
-    def problems(self) -> list[str]:
-        lines = list(self.general)
+    def items(self) -> list[Missing]:
+        """What is missing, each with the program's name in front and where it is."""
+        items = [Missing(text) for text in self.general]
         for check in self.programs:
-            lines += [f"{check.program.name}: {item}" for item in check.missing]
-        return lines
+            items += [
+                Missing(f"{check.program.name}: {item.text}", item.anchor) for item in check.missing
+            ]
+        return items
+
+    @property
+    def problems(self) -> list[str]:
+        return [item.text for item in self.items]
 
 
 def programs_for_checklist(data_room: DataRoom):
@@ -76,14 +95,15 @@ def data_room_checklist(data_room: DataRoom, programs=None) -> Checklist:
         check = ProgramCheck(program)
         indicators = list(program.indicators.all())
         if not indicators:
-            check.missing.append(_("no indicator yet"))
+            check.missing.append(Missing(_("no indicator yet"), f"program-{program.pk}"))
         for indicator in indicators:
             lacking = indicator_missing(indicator)
             if lacking:
-                check.missing.append(
-                    _("indicator “%(name)s” lacks %(items)s")
-                    % {"name": indicator.name, "items": ", ".join(lacking)}
-                )
+                text = _("indicator “%(name)s” lacks %(items)s") % {
+                    "name": indicator.name,
+                    "items": ", ".join(lacking),
+                }
+                check.missing.append(Missing(text, f"indicator-{indicator.pk}"))
         checks.append(check)
     general = [] if programs else [_("the data room has no program yet")]
     return Checklist(checks, general)

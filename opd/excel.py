@@ -21,8 +21,18 @@ filled one. Its format:
 
 Coded columns use short Indonesian codes (``naik``/``turun``/``rentang`` …, see the
 ``*_CODES`` maps below); matching is case-insensitive. Numbers may be Excel numbers
-or text in the Indonesian format (``1.234,5``). The header texts and sheet titles are
-a file format, not UI text: they are Indonesian constants and must stay stable.
+or text in the Indonesian format (``1.234,5``), read by ``lelang.numbers.parse_number``
+whatever the language of the screen (``0.125`` is refused, never read as 125); they
+are rounded to the model's four decimals and checked against the satuan
+(``opd.units``). The header texts and sheet titles are a file format, not UI text:
+they are Indonesian constants and must stay stable.
+
+Safety: every text cell that a spreadsheet could take for a formula is written as
+text (``lelang.spreadsheet.protect_workbook``); an upload is checked as a zip archive
+before openpyxl opens it (read-only), so a compressed bomb is refused (see
+``ARCHIVE_LIMITS``; ``manage.py bench_excel`` measures the largest accepted workbook).
+Error messages name the column and the problem; the sheet and the row are in
+``RowError`` and shown by the page, not repeated in the message.
 
 Importing validates every row of every sheet first and then applies everything in
 one transaction, or nothing at all. Programs are matched by name within the data
@@ -35,16 +45,15 @@ are then replaced by those rows. Everything else is left alone.
 """
 
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -52,6 +61,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lelang.audit import audit_record
+from lelang.numbers import NumberError, format_number, parse_number, to_decimal
+from lelang.spreadsheet import ArchiveLimits, UnsafeArchive, check_archive, protect_workbook
+from opd import files, units
+from opd.forms import DEFINITION_MAX_LENGTH
 from opd.models import (
     Comparator,
     DataRoom,
@@ -60,7 +73,6 @@ from opd.models import (
     SupportingRow,
     SupportingTable,
     Theme,
-    is_percentage_unit,
 )
 
 # --- The file format (stable: do not translate) -------------------------------
@@ -166,9 +178,30 @@ MIN_YEAR = 1990
 MAX_YEAR = 2100
 # Per sheet; a data room has tens of indicators, not thousands.
 MAX_ROWS = 5000
+# Columns read per row: the format has at most 16; a stray cell far to the right
+# would otherwise make every row that wide in memory.
+MAX_COLUMNS = 64
+# What an upload may unpack to (see lelang.spreadsheet). MAX_ROWS rows on each sheet
+# with realistic texts unpack to about 10 MB, every text at its column's limit to about
+# 25 MB, at a ratio below 20; Excel's and openpyxl's files stay far below 100. The
+# style sheet and the other parts are small (well under 1 MB from Excel); the shared
+# texts number at most MAX_ROWS × 3 sheets × 16 columns. `make bench` (bench_excel)
+# measures the largest accepted workbook: under 200 MB RSS for the process.
+ARCHIVE_LIMITS = ArchiveLimits(
+    total_bytes=30 * 1024 * 1024,
+    ratio=100,
+    members=200,
+    part_bytes=2 * 1024 * 1024,
+    shared_strings=250_000,
+)
 # The model's DecimalFields: max_digits=20, decimal_places=4.
+DECIMAL_PLACES = 4
 DECIMAL_STEP = Decimal("0.0001")
-DECIMAL_LIMIT = Decimal(10) ** 16
+WHOLE_DIGITS = 16
+DECIMAL_LIMIT = Decimal(10) ** WHOLE_DIGITS
+# Excel keeps 15 significant digits in a number cell; a longer figure is written as
+# Indonesian text so that it comes back exactly.
+EXCEL_DIGITS = 15
 DEFAULT_VALUE_LABEL = SupportingTable._meta.get_field("value_label").default
 
 COLUMN_WIDTHS = {
@@ -207,8 +240,13 @@ INSTRUCTIONS = (
     "dibuat; indikator dengan nama program dan nama indikator yang sama akan diperbarui.",
     "2. Kolom wajib: Program, Indikator, Satuan, Baseline nilai, Baseline tahun, Baseline sumber.",
     "3. Angka boleh berupa angka Excel atau teks dengan format Indonesia: titik untuk "
-    "ribuan dan koma untuk desimal, misalnya 1.234,5 atau 12,5 atau 1234.",
-    "4. Bila satuannya %, tulis 85 (bukan 85% atau 0,85); semua nilainya harus antara 0 dan 100.",
+    "ribuan dan koma untuk desimal, misalnya 1.234,5 atau 12,5 atau 1234. Teks seperti "
+    "0.125 atau 12.5 ditolak karena bisa terbaca keliru: tulis 0,125 atau 12,5. Angka "
+    "dibulatkan sampai 4 desimal.",
+    "4. Satuan % berarti bagian dari keseluruhan: tulis 85 (bukan 85% atau 0,85); nilainya "
+    "antara 0 dan 100. Persentase yang bisa di atas 100 atau negatif (APK, pertumbuhan) "
+    "memakai satuan “% rasio” atau “% pertumbuhan”. Satuan hitungan (orang, kelurahan, "
+    "sekolah, unit, …) hanya menerima bilangan bulat.",
     "5. Baseline tahun: antara 1990 dan tahun berjalan. Tahun target: tidak sebelum "
     "baseline tahun dan paling lambat 2100.",
     "6. Polaritas “rentang” memerlukan Batas bawah dan Batas atas (Batas bawah ≤ Batas atas).",
@@ -250,34 +288,34 @@ _TITLE_FONT = Font(bold=True, size=13)
 
 # --- Numbers ------------------------------------------------------------------
 
-_INDONESIAN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+WORKBOOK_LANGUAGE = "id"  # the convention of text numbers in the workbook
 
 
 def parse_indonesian_decimal(text: str) -> Decimal:
     """A number written the Indonesian way: ``1.234,5``, ``12,5``, ``-3``, ``1234``.
 
-    A dot only groups thousands (so ``1.234`` is one thousand two hundred and
-    thirty-four, and ``12.5`` is refused); a comma starts the decimals. Raises
-    ``ValueError`` for anything else.
+    ``lelang.numbers.parse_number`` in Indonesian: a dot only groups thousands (so
+    ``1.234`` is one thousand two hundred and thirty-four, while ``12.5`` and
+    ``0.125`` are refused); a comma starts the decimals. Raises ``ValueError``
+    (a ``NumberError`` with a message) for anything else.
     """
     if not isinstance(text, str):
         raise ValueError(f"expected text, got {type(text).__name__}")
-    cleaned = text.strip().replace("\u2212", "-")  # U+2212 MINUS SIGN, as Word types it
-    if not _INDONESIAN_NUMBER.fullmatch(cleaned):
-        raise ValueError(f"not a number in Indonesian format: {text!r}")
-    return Decimal(cleaned.replace(".", "").replace(",", "."))
+    return parse_number(text, language=WORKBOOK_LANGUAGE)
 
 
 def _show(value: Decimal) -> str:
     """A decimal for a message, in the active language's notation, without trailing zeros."""
-    plain = format(value, "f")
-    if "." in plain:
-        plain = plain.rstrip("0").rstrip(".")
-    return formats.number_format(plain)
+    return format_number(value)
 
 
-def _cell_number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _cell_number(value: Decimal | None) -> float | str | None:
+    """A stored decimal for a number cell; as Indonesian text when Excel would round it."""
+    if value is None:
+        return None
+    if len(value.normalize().as_tuple().digits) > EXCEL_DIGITS:
+        return format_number(value, DECIMAL_PLACES, language=WORKBOOK_LANGUAGE)
+    return float(value)
 
 
 # --- Export -------------------------------------------------------------------
@@ -490,6 +528,7 @@ def build_workbook(data_room: DataRoom) -> bytes:
     _write_sheet(ws_supp, SUPPORTING_HEADERS, supporting_rows, number_columns=(COL_VALUE,))
 
     wb.active = 0
+    protect_workbook(wb)  # names, sources, notes and theme names are typed by people
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -571,7 +610,11 @@ def _max_length(model, name: str) -> int:
 
 
 class _Row:
-    """One spreadsheet row being read; every problem goes into ``errors``."""
+    """One spreadsheet row being read; every problem goes into ``errors``.
+
+    Messages name the column and the problem only: the sheet and the row number are
+    in each ``RowError`` and shown by the page in front of the message.
+    """
 
     def __init__(self, sheet: str, number: int, values: dict[str, Any], errors: list[RowError]):
         self.sheet = sheet
@@ -585,10 +628,7 @@ class _Row:
         self.error_count += 1
 
     def _required(self, column: str) -> None:
-        self.error(
-            column,
-            _("Row %(row)s: “%(column)s” is required.") % {"row": self.line, "column": column},
-        )
+        self.error(column, _("“%(column)s” is required.") % {"column": column})
 
     def text(
         self,
@@ -598,10 +638,13 @@ class _Row:
         required: bool = False,
         multiline: bool = False,
     ) -> str | None:
-        """The cell as text ("" when empty); None when it is required but missing or too long."""
-        text = _as_text(self.values.get(column))
-        if not multiline:
-            text = _norm(text)
+        """The cell as text ("" when empty); None when it is required but missing or too long.
+
+        Invisible characters (right-to-left overrides, zero-width spaces …) are dropped,
+        so that two names that look the same are the same.
+        """
+        text = files.clean_text(_as_text(self.values.get(column)), multiline=multiline)
+        text = text.strip() if multiline else _norm(text)
         if not text:
             if required:
                 self._required(column)
@@ -610,46 +653,55 @@ class _Row:
         if max_length is not None and len(text) > max_length:
             self.error(
                 column,
-                _("Row %(row)s: “%(column)s” is too long (%(length)s characters; at most %(max)s).")
-                % {"row": self.line, "column": column, "length": len(text), "max": max_length},
+                _("“%(column)s” is too long (%(length)s characters; at most %(max)s).")
+                % {"column": column, "length": len(text), "max": max_length},
             )
             return None
         return text
 
     def number(self, column: str, *, required: bool = False) -> Decimal | None:
+        """The cell as a decimal rounded to the model's four places, or None.
+
+        An Excel number is taken as it is; a text goes through ``parse_number`` (the
+        Indonesian way). Anything else (a date, TRUE), a figure that does not fit the
+        model's 16 whole digits (1e30) is refused with a message, never an exception.
+        """
         value = self.values.get(column)
         if _is_blank(value):
             if required:
                 self._required(column)
             return None
-        try:
-            if isinstance(value, bool):
-                raise ValueError("a boolean is not a number")
-            if isinstance(value, int | float):
-                number = Decimal(str(value))
-            else:
-                number = parse_indonesian_decimal(_as_text(value))
-            if not number.is_finite():
-                raise ValueError("not finite")
-        except (ValueError, InvalidOperation):
-            self.error(
-                column,
-                _(
-                    "Row %(row)s: “%(column)s” must be a number (for example 1.234,5 or "
-                    "12,5), not “%(value)s”."
+        if isinstance(value, str):
+            try:
+                number = parse_indonesian_decimal(value)
+            except NumberError as error:
+                self.error(column, f"“{column}”: {error.message}")
+                return None
+        else:
+            number = None
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                number = to_decimal(value)  # None for an infinite or NaN float
+            if number is None:
+                self.error(
+                    column,
+                    _(
+                        "“%(column)s” must be a number (for example 1.234,5 or 12,5), "
+                        "not “%(value)s”."
+                    )
+                    % {"column": column, "value": _as_text(value)},
                 )
-                % {"row": self.line, "column": column, "value": _as_text(value)},
-            )
-            return None
-        number = number.quantize(DECIMAL_STEP, rounding=ROUND_HALF_UP)
+                return None
         if abs(number) >= DECIMAL_LIMIT:
             self.error(
                 column,
-                _("Row %(row)s: the number in “%(column)s” is too large.")
-                % {"row": self.line, "column": column},
+                _(
+                    "“%(column)s” is too large (%(value)s): a value has at most %(digits)s "
+                    "digits before the decimal comma."
+                )
+                % {"column": column, "value": format_number(number), "digits": WHOLE_DIGITS},
             )
             return None
-        return number
+        return number.quantize(DECIMAL_STEP, rounding=ROUND_HALF_UP)
 
     def year(
         self,
@@ -670,21 +722,20 @@ class _Row:
             year = value
         elif isinstance(value, float) and value.is_integer():
             year = int(value)
-        elif isinstance(value, str) and value.strip().isdecimal():
+        elif isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
             year = int(value.strip())
         if year is None:
             self.error(
                 column,
-                _("Row %(row)s: “%(column)s” must be a year such as 2018, not “%(value)s”.")
-                % {"row": self.line, "column": column, "value": _as_text(value)},
+                _("“%(column)s” must be a year such as 2018, not “%(value)s”.")
+                % {"column": column, "value": _as_text(value)},
             )
             return None
         this_year = timezone.localdate().year
         if not_after_this_year and minimum <= year and year > this_year:
             self.error(
                 column,
-                _("Row %(row)s: the baseline year %(year)s is in the future.")
-                % {"row": self.line, "year": year},
+                _("The baseline year %(year)s is in the future.") % {"year": year},
             )
             return None
         if not_after_this_year:
@@ -692,17 +743,8 @@ class _Row:
         if not minimum <= year <= maximum:
             self.error(
                 column,
-                _(
-                    "Row %(row)s: the year in “%(column)s” must be between %(min)s and "
-                    "%(max)s, not %(year)s."
-                )
-                % {
-                    "row": self.line,
-                    "column": column,
-                    "min": minimum,
-                    "max": maximum,
-                    "year": year,
-                },
+                _("The year in “%(column)s” must be between %(min)s and %(max)s, not %(year)s.")
+                % {"column": column, "min": minimum, "max": maximum, "year": year},
             )
             return None
         return year
@@ -718,26 +760,20 @@ class _Row:
         if _key(text) not in by_key:
             self.error(
                 column,
-                _("Row %(row)s: “%(value)s” is not a code for “%(column)s”; allowed: %(allowed)s.")
-                % {
-                    "row": self.line,
-                    "column": column,
-                    "value": text,
-                    "allowed": ", ".join(codes),
-                },
+                _("“%(value)s” is not a code for “%(column)s”; allowed: %(allowed)s.")
+                % {"column": column, "value": text, "allowed": ", ".join(codes)},
             )
             return None
         return by_key[_key(text)]
 
-    def percentage(self, column: str, value: Decimal | None) -> None:
-        if value is not None and not Decimal(0) <= value <= Decimal(100):
+    def in_unit(self, column: str, value: Decimal | None, unit: str | None) -> None:
+        """Refuse a value its satuan does not allow (130 %, 8,67 kelurahan)."""
+        problem = units.value_problem(value, unit)
+        if problem:
             self.error(
                 column,
-                _(
-                    "Row %(row)s: “%(column)s” is %(value)s, but the unit is %% so it must "
-                    "be between 0 and 100."
-                )
-                % {"row": self.line, "column": column, "value": _show(value)},
+                _("“%(column)s” is %(value)s: %(problem)s.")
+                % {"column": column, "value": _show(value), "problem": problem},
             )
 
 
@@ -748,27 +784,38 @@ class _UnreadableFile(Exception):
     pass
 
 
+_WANTED_SHEETS = {_key(title) for title in (SHEET_INDICATORS, SHEET_COMPARATORS, SHEET_SUPPORTING)}
+
+
 def _read_workbook(fileobj) -> dict[str, list[tuple[int, tuple]]]:
-    """Each sheet's non-empty rows as (row number, values); raises _UnreadableFile."""
+    """The non-empty rows of the sheets the import uses, as (row number, values).
+
+    Raises ``UnsafeArchive`` for a file that would unpack beyond ``ARCHIVE_LIMITS``
+    (checked before openpyxl reads anything) and ``_UnreadableFile`` for anything
+    that is not a readable workbook. Other sheets (Petunjuk, a user's own) are not read.
+    """
     if isinstance(fileobj, bytes | bytearray):
         fileobj = io.BytesIO(fileobj)
-    if hasattr(fileobj, "seek"):
-        fileobj.seek(0)
+    check_archive(fileobj, ARCHIVE_LIMITS)
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken or foreign file
         raise _UnreadableFile from exc
     sheets = {}
     try:
-        for ws in wb.worksheets:
+        for title in wb.sheetnames:
+            if _key(title) not in _WANTED_SHEETS:
+                continue
+            ws = wb[title]
             ws.reset_dimensions()  # the stored dimensions may be wrong; read everything
             rows = []
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            for number, values in enumerate(cells, start=1):
                 if any(not _is_blank(v) for v in values):
                     rows.append((number, values))
                     if len(rows) > MAX_ROWS + 1:  # the header, MAX_ROWS rows and one more
                         break
-            sheets[ws.title] = rows
+            sheets[title] = rows
     except Exception as exc:  # the sheets are parsed lazily, so errors surface here too
         raise _UnreadableFile from exc
     finally:
@@ -806,7 +853,7 @@ def _sheet_records(
             RowError(
                 title,
                 1,
-                _("Row 1: the column “%(column)s” is missing from the sheet “%(sheet)s”.")
+                _("The column “%(column)s” is missing from the sheet “%(sheet)s”.")
                 % {"column": header, "sheet": title},
                 header,
             )
@@ -900,7 +947,7 @@ def _validate_indicators(records, errors, themes, theme_codes) -> list[_Indicato
         program = row.text(COL_PROGRAM, required=True, max_length=_max_length(Program, "name"))
         kind = row.code(COL_PROGRAM_KIND, PROGRAM_KIND_CODES)
         name = row.text(COL_INDICATOR, required=True, max_length=_max_length(Indicator, "name"))
-        definition = row.text(COL_DEFINITION, multiline=True)
+        definition = row.text(COL_DEFINITION, multiline=True, max_length=DEFINITION_MAX_LENGTH)
         unit = row.text(COL_UNIT, required=True, max_length=_max_length(Indicator, "unit"))
         polarity = row.code(COL_POLARITY, POLARITY_CODES)
         range_min = row.number(COL_RANGE_MIN)
@@ -919,8 +966,8 @@ def _validate_indicators(records, errors, themes, theme_codes) -> list[_Indicato
         if target_year is not None and baseline_year is not None and target_year < baseline_year:
             row.error(
                 COL_TARGET_YEAR,
-                _("Row %(row)s: the target year %(target)s is before the baseline year %(year)s.")
-                % {"row": number, "target": target_year, "year": baseline_year},
+                _("The target year %(target)s is before the baseline year %(year)s.")
+                % {"target": target_year, "year": baseline_year},
             )
         theme_text = row.text(COL_THEME)
         theme = None
@@ -929,12 +976,8 @@ def _validate_indicators(records, errors, themes, theme_codes) -> list[_Indicato
             if theme is None:
                 row.error(
                     COL_THEME,
-                    _(
-                        "Row %(row)s: there is no theme with the code “%(code)s”; "
-                        "allowed: %(allowed)s."
-                    )
+                    _("There is no theme with the code “%(code)s”; allowed: %(allowed)s.")
                     % {
-                        "row": number,
                         "code": theme_text,
                         "allowed": ", ".join(theme_codes) or "—",
                     },
@@ -946,32 +989,27 @@ def _validate_indicators(records, errors, themes, theme_codes) -> list[_Indicato
         ):
             row.error(
                 COL_RANGE_MIN if _is_blank(values.get(COL_RANGE_MIN)) else COL_RANGE_MAX,
-                _("Row %(row)s: the polarity “%(code)s” needs both “%(low)s” and “%(high)s”.")
-                % {"row": number, "code": "rentang", "low": COL_RANGE_MIN, "high": COL_RANGE_MAX},
+                _("The polarity “%(code)s” needs both “%(low)s” and “%(high)s”.")
+                % {"code": "rentang", "low": COL_RANGE_MIN, "high": COL_RANGE_MAX},
             )
         if range_min is not None and range_max is not None and range_min > range_max:
             row.error(
                 COL_RANGE_MAX,
-                _(
-                    "Row %(row)s: “%(low)s” (%(low_value)s) must not be greater than "
-                    "“%(high)s” (%(high_value)s)."
-                )
+                _("“%(low)s” (%(low_value)s) must not be greater than “%(high)s” (%(high_value)s).")
                 % {
-                    "row": number,
                     "low": COL_RANGE_MIN,
                     "low_value": _show(range_min),
                     "high": COL_RANGE_MAX,
                     "high_value": _show(range_max),
                 },
             )
-        if is_percentage_unit(unit):
-            for column, value in (
-                (COL_RANGE_MIN, range_min),
-                (COL_RANGE_MAX, range_max),
-                (COL_BASELINE_VALUE, baseline_value),
-                (COL_TARGET_VALUE, target_value),
-            ):
-                row.percentage(column, value)
+        for column, value in (
+            (COL_RANGE_MIN, range_min),
+            (COL_RANGE_MAX, range_max),
+            (COL_BASELINE_VALUE, baseline_value),
+            (COL_TARGET_VALUE, target_value),
+        ):
+            row.in_unit(column, value, unit)
 
         if not program or not name:
             continue
@@ -980,10 +1018,10 @@ def _validate_indicators(records, errors, themes, theme_codes) -> list[_Indicato
             row.error(
                 COL_INDICATOR,
                 _(
-                    "Row %(row)s: the indicator “%(indicator)s” of the program “%(program)s” "
-                    "is already in row %(first)s."
+                    "The indicator “%(indicator)s” of the program “%(program)s” is already "
+                    "in row %(first)s."
                 )
-                % {"row": number, "indicator": name, "program": program, "first": seen[key]},
+                % {"indicator": name, "program": program, "first": seen[key]},
             )
             continue
         seen[key] = number
@@ -993,11 +1031,10 @@ def _validate_indicators(records, errors, themes, theme_codes) -> list[_Indicato
                 row.error(
                     COL_PROGRAM_KIND,
                     _(
-                        "Row %(row)s: the program “%(program)s” is “%(code)s” here but "
-                        "“%(first_code)s” in row %(first)s."
+                        "The program “%(program)s” is “%(code)s” here but “%(first_code)s” "
+                        "in row %(first)s."
                     )
                     % {
-                        "row": number,
                         "program": program,
                         "code": _reverse(PROGRAM_KIND_CODES)[kind],
                         "first_code": _reverse(PROGRAM_KIND_CODES)[first_kind[0]],
@@ -1037,31 +1074,26 @@ def _reference(
     row: _Row,
     program: str | None,
     name: str | None,
-    units: dict[tuple[str, str], str],
+    unit_by_key: dict[tuple[str, str], str],
 ) -> tuple[tuple[str, str] | None, str | None]:
     """The (program, indicator) key a row refers to and the indicator's unit, or an error."""
     if not program or not name:
         return None, None
     key = (_key(program), _key(name))
-    if key not in units:
+    if key not in unit_by_key:
         row.error(
             COL_INDICATOR,
             _(
-                "Row %(row)s: there is no indicator “%(indicator)s” in the program "
-                "“%(program)s”, neither in the sheet “%(sheet)s” nor in the data room."
+                "There is no indicator “%(indicator)s” in the program “%(program)s”, "
+                "neither in the sheet “%(sheet)s” nor in the data room."
             )
-            % {
-                "row": row.line,
-                "indicator": name,
-                "program": program,
-                "sheet": SHEET_INDICATORS,
-            },
+            % {"indicator": name, "program": program, "sheet": SHEET_INDICATORS},
         )
         return None, None
-    return key, units[key]
+    return key, unit_by_key[key]
 
 
-def _validate_comparators(records, errors, units) -> list[_ComparatorRow]:
+def _validate_comparators(records, errors, unit_by_key) -> list[_ComparatorRow]:
     parsed = []
     for number, values in records:
         row = _Row(SHEET_COMPARATORS, number, values, errors)
@@ -1072,9 +1104,9 @@ def _validate_comparators(records, errors, units) -> list[_ComparatorRow]:
         value = row.number(COL_VALUE, required=True)
         year = row.year(COL_YEAR, required=True)
         source = row.text(COL_SOURCE, required=True, max_length=_max_length(Comparator, "source"))
-        key, unit = _reference(row, program, name, units)
-        if is_percentage_unit(unit):
-            row.percentage(COL_VALUE, value)
+        key, unit = _reference(row, program, name, unit_by_key)
+        if key is not None:
+            row.in_unit(COL_VALUE, value, unit)
         if row.error_count:
             continue
         parsed.append(
@@ -1093,9 +1125,10 @@ def _validate_comparators(records, errors, units) -> list[_ComparatorRow]:
     return parsed
 
 
-def _validate_supporting(records, errors, units) -> list[_TableRow]:
+def _validate_supporting(records, errors, unit_by_key) -> list[_TableRow]:
     parsed = []
     tables: dict[tuple, dict[str, tuple[str, int]]] = {}
+    checks = []  # (row, table, value, indicator's unit): checked once each table is known
     for number, values in records:
         row = _Row(SHEET_SUPPORTING, number, values, errors)
         program = row.text(COL_PROGRAM, required=True)
@@ -1113,7 +1146,7 @@ def _validate_supporting(records, errors, units) -> list[_TableRow]:
             )
             value = row.number(COL_VALUE, required=True)
         note = row.text(COL_NOTE, max_length=_max_length(SupportingRow, "note"))
-        key, _unit = _reference(row, program, name, units)
+        key, unit = _reference(row, program, name, unit_by_key)
         if key is not None and title:
             # One table: the same value column and source on each of its rows.
             settings = tables.setdefault((key, _key(title)), {})
@@ -1125,12 +1158,11 @@ def _validate_supporting(records, errors, units) -> list[_TableRow]:
                     row.error(
                         column,
                         _(
-                            "Row %(row)s: the table “%(table)s” has “%(value)s” in “%(column)s” "
-                            "here but “%(first_value)s” in row %(first)s; use the same text on "
-                            "every row of one table."
+                            "The table “%(table)s” has “%(value)s” in “%(column)s” here but "
+                            "“%(first_value)s” in row %(first)s; use the same text on every "
+                            "row of one table."
                         )
                         % {
-                            "row": number,
                             "table": title,
                             "value": text,
                             "column": column,
@@ -1138,6 +1170,8 @@ def _validate_supporting(records, errors, units) -> list[_TableRow]:
                             "first": first[1],
                         },
                     )
+            if value is not None:
+                checks.append((row, settings, value, unit))
         if row.error_count:
             continue
         parsed.append(
@@ -1153,6 +1187,11 @@ def _validate_supporting(records, errors, units) -> list[_TableRow]:
                 note=note or "",
             )
         )
+    # A table's values are in the satuan its value column names, or counts when the
+    # indicator counts (opd.units.supporting_unit); the column may be filled on any row.
+    for row, settings, value, unit in checks:
+        value_label = settings.get(COL_VALUE_LABEL, (DEFAULT_VALUE_LABEL, 0))[0]
+        row.in_unit(COL_VALUE, value, units.supporting_unit(value_label, unit))
     return parsed
 
 
@@ -1252,6 +1291,9 @@ def import_workbook(*, data_room: DataRoom, fileobj, user, request=None) -> Impo
         return result
     try:
         sheets = _read_workbook(fileobj)
+    except UnsafeArchive as refusal:
+        result.errors.append(RowError("", None, refusal.message))
+        return result
     except _UnreadableFile:
         result.errors.append(
             RowError(
@@ -1282,10 +1324,10 @@ def import_workbook(*, data_room: DataRoom, fileobj, user, request=None) -> Impo
         themes, theme_codes = _theme_lookup()
         indicator_rows = _validate_indicators(indicator_records, errors, themes, theme_codes)
 
-        units = {key: ind.unit.strip() for key, ind in indicators.items()}
-        units.update({item.key: item.fields["unit"] for item in indicator_rows})
-        comparator_rows = _validate_comparators(comparator_records, errors, units)
-        table_rows = _validate_supporting(supporting_records, errors, units)
+        unit_by_key = {key: ind.unit.strip() for key, ind in indicators.items()}
+        unit_by_key.update({item.key: item.fields["unit"] for item in indicator_rows})
+        comparator_rows = _validate_comparators(comparator_records, errors, unit_by_key)
+        table_rows = _validate_supporting(supporting_records, errors, unit_by_key)
         if errors:
             errors.sort(key=_error_order)
             return result  # nothing has been written

@@ -1,16 +1,18 @@
-"""Forms of the data room. Numbers are typed and shown the Indonesian way (1.234,5)."""
+"""Forms of the data room. Numbers are typed and shown in the separators of the active
+language (1.234,5 or 1,234.5) and read by ``lelang.numbers.parse_number``."""
 
 from decimal import Decimal
 
-import filetype
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lelang.templatetags.numbers import format_angka
+from lelang.numbers import NumberError, format_number, parse_number
+from opd import files, units
 from opd.models import (
     CaseExample,
     Comparator,
@@ -19,31 +21,19 @@ from opd.models import (
     SupportingRow,
     SupportingTable,
     Theme,
-    outside_unit_range,
 )
 
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
-UNIT_SUGGESTIONS = [
-    "%",
-    "orang",
-    "kasus",
-    "per 100.000 kelahiran hidup",
-    "per 1.000 kelahiran hidup",
-    "indeks",
-    "nilai",
-    "unit",
-    "km",
-    "hektare",
-    "Rp",
-    "dokumen",
-    "kelurahan",
-    "sekolah",
-]
+UNIT_SUGGESTIONS = units.SUGGESTIONS
+# Long texts (TextField in the database) get a limit in the form: a definition or a
+# description is a paragraph, not a document.
+DEFINITION_MAX_LENGTH = 2000
+DESCRIPTION_MAX_LENGTH = 4000
 
 
 class DecimalInput(forms.TextInput):
-    """A text box for Indonesian numbers: a number box would refuse the comma."""
+    """A text box for numbers: a number box would refuse the Indonesian decimal comma."""
 
     input_type = "text"
 
@@ -54,20 +44,34 @@ class DecimalInput(forms.TextInput):
         # A stored Decimal keeps the column's four places: show it as the read views
         # do (2,67 and 10, not 2,6700); what the user typed is shown as typed.
         if isinstance(value, Decimal) and value.is_finite():
-            return format_angka(value)
+            return format_number(value)
         return super().format_value(value)
 
 
-def number_field(label, required=True, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        localize=True,
-        max_digits=20,
-        decimal_places=4,
-        widget=DecimalInput(),
-        **kwargs,
-    )
+class NumberField(forms.DecimalField):
+    """A decimal typed in the active language's convention, read by ``parse_number``:
+    ambiguous text ("0.125" on an Indonesian page), other digits, "1_000" and "1e3" are
+    refused with a message that says why. Digits and decimals are limited as in the
+    model's column (20 and 4 by default)."""
+
+    widget = DecimalInput
+
+    def __init__(self, *, max_digits=20, decimal_places=4, **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return Decimal(value)  # an initial value, not typed text
+        try:
+            return parse_number(str(value))
+        except NumberError as error:
+            raise forms.ValidationError(error.message, code="invalid") from None
+
+
+def number_field(label, required=True, **kwargs) -> NumberField:
+    return NumberField(label=label, required=required, widget=DecimalInput(), **kwargs)
 
 
 def check_year(value, *, label, allow_future=False) -> None:
@@ -86,9 +90,19 @@ def check_year(value, *, label, allow_future=False) -> None:
         )
 
 
-def check_percentage(value: Decimal | None, unit: str) -> None:
-    if outside_unit_range(value, unit):
-        raise forms.ValidationError(_("A percentage must be between 0 and 100."))
+def check_unit(value: Decimal | None, unit: str) -> None:
+    """Refuse a value its satuan does not allow (130 %, 8,67 kelurahan); see ``opd.units``."""
+    problem = units.value_sentence(value, unit)
+    if problem:
+        raise forms.ValidationError(problem)
+
+
+def limit_length(form: forms.BaseForm, name: str, max_length: int) -> None:
+    """Give a text field without a database limit (a TextField) one in the form."""
+    field = form.fields[name]
+    field.max_length = max_length
+    field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs["maxlength"] = str(max_length)
 
 
 class YearField(forms.IntegerField):
@@ -98,7 +112,10 @@ class YearField(forms.IntegerField):
 
 
 class ProgramForm(forms.ModelForm):
-    budget = number_field(gettext_lazy("Budget (Rp)"), required=False)
+    # Whole rupiah, as the column stores them (18 digits, no decimals).
+    budget = number_field(
+        gettext_lazy("Budget (Rp)"), required=False, max_digits=18, decimal_places=0
+    )
 
     class Meta:
         model = Program
@@ -108,9 +125,10 @@ class ProgramForm(forms.ModelForm):
     def __init__(self, *args, data_room=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.data_room = data_room or (self.instance.data_room if self.instance.pk else None)
+        limit_length(self, "description", DESCRIPTION_MAX_LENGTH)
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
+        name = files.clean_text(self.cleaned_data["name"]).strip()
         others = Program.objects.filter(data_room=self.data_room, name__iexact=name)
         if self.data_room and others.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This data room already has a program with this name."))
@@ -149,18 +167,21 @@ class IndicatorForm(forms.ModelForm):
         }
         help_texts = {
             "unit": gettext_lazy(
-                "For a percentage write “%”: values must then lie between 0 and 100."
+                "“%” is a share: values lie between 0 and 100. For a percentage that may "
+                "go below 0 or above 100 write “% pertumbuhan” or “% rasio”. Counts "
+                "(orang, kelurahan, sekolah…) are whole numbers."
             ),
         }
 
     def __init__(self, *args, program=None, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_length(self, "definition", DEFINITION_MAX_LENGTH)
         self.fields["theme"].queryset = Theme.objects.order_by("name")
         self.fields["theme"].required = False
         self.program = program or (self.instance.program if self.instance.pk else None)
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
+        name = files.clean_text(self.cleaned_data["name"]).strip()
         others = Indicator.objects.filter(program=self.program, name__iexact=name)
         if self.program and others.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This program already has an indicator with this name."))
@@ -181,7 +202,7 @@ class IndicatorForm(forms.ModelForm):
         unit = data.get("unit") or ""
         for name in ("baseline_value", "target_value", "range_min", "range_max"):
             try:
-                check_percentage(data.get(name), unit)
+                check_unit(data.get(name), unit)
             except forms.ValidationError as error:
                 self.add_error(name, error)
         target, baseline = data.get("target_year"), data.get("baseline_year")
@@ -220,7 +241,7 @@ class ComparatorForm(forms.ModelForm):
 
     def clean_value(self):
         value = self.cleaned_data.get("value")
-        check_percentage(value, self.indicator.unit)
+        check_unit(value, self.indicator.unit)
         return value
 
 
@@ -237,6 +258,18 @@ class SupportingRowForm(forms.ModelForm):
         model = SupportingRow
         fields = ["label", "value", "note"]
 
+    def __init__(self, *args, table: SupportingTable | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table = table
+
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        if self.table is not None:
+            check_unit(
+                value, units.supporting_unit(self.table.value_label, self.table.indicator.unit)
+            )
+        return value
+
 
 class CaseExampleForm(forms.ModelForm):
     class Meta:
@@ -244,28 +277,14 @@ class CaseExampleForm(forms.ModelForm):
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-
-# What may be uploaded, by the content found in the file (never by its name).
-ALLOWED_UPLOADS = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPG",
-    "image/png": "PNG",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
-}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self, "description", DESCRIPTION_MAX_LENGTH)
 
 
-def detect_content_type(upload) -> str | None:
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None:
-        return None
-    if kind.mime == "application/zip":
-        # Office files are zip archives; look deeper for their inner structure.
-        kind = filetype.guess(upload.read())
-        upload.seek(0)
-    return kind.mime if kind else None
+# What may be uploaded, by the content found in the file (never by its name); see opd.files.
+ALLOWED_UPLOADS = {mime: label for mime, (label, _ext, _aliases) in files.ALLOWED.items()}
+detect_content_type = files.detect_content_type
 
 
 class AttachmentForm(forms.Form):
@@ -299,10 +318,13 @@ class AttachmentForm(forms.Form):
                     "“%(name)s” is not an allowed kind of file, whatever its name says. "
                     "Allowed: %(kinds)s."
                 )
-                % {"name": upload.name, "kinds": ", ".join(ALLOWED_UPLOADS.values())}
+                % {"name": files.clean_text(upload.name), "kinds": files.kinds_text()}
             )
         self.content_type = content_type
         return upload
+
+    def clean_description(self):
+        return files.clean_text(self.cleaned_data["description"]).strip()
 
 
 class ReviewCommentForm(forms.Form):
@@ -311,8 +333,10 @@ class ReviewCommentForm(forms.Form):
         label=gettext_lazy("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
-    def __init__(self, *args, programs, **kwargs):
+    def __init__(self, *args, programs, require_text=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # Returning or marking ready takes the text in the box along, if there is any.
+        self.fields["text"].required = require_text
         choices = [("", _("The data room as a whole"))]
         self._targets = {"": (None, None)}
         for program in programs:
@@ -330,3 +354,50 @@ class ReviewCommentForm(forms.Form):
     def target(self):
         """(program, indicator) the comment is about."""
         return self._targets.get(self.cleaned_data.get("about", ""), (None, None))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for reopening"),
+        help_text=gettext_lazy("The unit reads it: say what has to change."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=DESCRIPTION_MAX_LENGTH,
+    )
+
+
+CURRENT_CONTENT = "now"
+
+
+class VersionCompareForm(forms.Form):
+    """Pick two versions to compare; the second may be the content as it is now."""
+
+    old = forms.TypedChoiceField(label=gettext_lazy("Compare version"), coerce=int)
+    new = forms.ChoiceField(label=gettext_lazy("with"))
+
+    def __init__(self, data=None, *, numbers: list[int]):
+        if not data and numbers:
+            # By default the last change: the two latest versions, or the only one
+            # against what the data room holds now.
+            newest = numbers[-1]
+            data = {"old": newest - 1, "new": newest} if len(numbers) > 1 else {"old": newest}
+            data.setdefault("new", CURRENT_CONTENT)
+        super().__init__(data)
+        versions = [(n, _("Version %(number)s") % {"number": n}) for n in reversed(numbers)]
+        self.fields["old"].choices = versions
+        self.fields["new"].choices = [
+            *((str(n), label) for n, label in versions),
+            (CURRENT_CONTENT, _("The data room now (not submitted)")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("old") is not None and data.get("new") == str(data["old"]):
+            raise forms.ValidationError(_("Choose two different versions."))
+        return data
+
+    def pair(self) -> tuple[int, int | None]:
+        """(earlier, later) version numbers; later is None for the content as it is now."""
+        old, new = self.cleaned_data["old"], self.cleaned_data["new"]
+        if new == CURRENT_CONTENT:
+            return old, None
+        return min(old, int(new)), max(old, int(new))

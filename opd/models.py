@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from opd import files, units
+
 
 class Opd(models.Model):
     """A unit of the city government: a dinas, badan, kantor, bagian or kecamatan."""
@@ -264,13 +266,17 @@ class DataRoom(models.Model):
 
 
 def is_percentage_unit(unit: str | None) -> bool:
-    """The satuan "%" bounds every value of the indicator to 0–100."""
-    return (unit or "").strip() == "%"
+    """The satuan is a share ("%"): every value of the indicator lies in 0–100.
+
+    A percentage that may pass 100 or go below 0 has a satuan of its own
+    ("% pertumbuhan", "% rasio"); see ``opd.units``.
+    """
+    return units.is_share(unit)
 
 
 def outside_unit_range(value, unit: str) -> bool:
-    """True when ``value`` cannot be a value in this satuan (e.g. 130 %)."""
-    return value is not None and is_percentage_unit(unit) and not (0 <= value <= 100)
+    """True when ``value`` cannot be a value in this satuan (130 %, 8,67 kelurahan)."""
+    return units.value_problem(value, unit) is not None
 
 
 class DataRoomPart:
@@ -495,8 +501,9 @@ class CaseExample(DataRoomPart, models.Model):
 
 
 def attachment_path(instance, filename):
-    # A random name: files are served through a permission-checked view only.
-    return f"dataroom/{uuid.uuid4().hex}"
+    # A random name: files are served through a permission-checked view only. The
+    # extension is that of the content found in the file (opd.files), not the upload's.
+    return f"dataroom/{uuid.uuid4().hex}.{files.extension_for(instance.content_type)}"
 
 
 class Attachment(DataRoomPart, models.Model):
@@ -575,6 +582,18 @@ class Submission(DataRoomPart, models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # A version marked ready can be reopened once by Bappeda (the room goes back to the
+    # unit, whose next submission is a new version); the reason is shown to the unit.
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
 
     class Meta:
         ordering = ["-number"]

@@ -38,6 +38,11 @@ def data_room_is_submitted(user, obj) -> bool:
     return obj is not None and obj.owner_data_room.status == "submitted"
 
 
+@rules.predicate
+def data_room_is_ready(user, obj) -> bool:
+    return obj is not None and obj.owner_data_room.status == "ready"
+
+
 is_head_of_opd = is_opd_head & holds_head_position_of_opd
 is_staff_of_opd = (is_opd_head | is_opd_staff) & is_member_of_opd
 
@@ -50,6 +55,7 @@ rules.add_perm("opd.view_dataroom", sees_everything | is_staff_of_opd)
 rules.add_perm("opd.edit_dataroom", is_staff_of_opd & data_room_is_editable)
 rules.add_perm("opd.submit_dataroom", is_head_of_opd & data_room_is_editable)
 rules.add_perm("opd.review_dataroom", is_bappeda & data_room_is_submitted)
+rules.add_perm("opd.reopen_dataroom", is_bappeda & data_room_is_ready)
 rules.add_perm("opd.view_review_queue", is_bappeda)
 
 # Back office (Django admin): Bappeda sets up units, positions, officials,

@@ -1,24 +1,30 @@
 """Writes to the data room, and to who holds which position. Each one checks what it
 changes, audits, and is atomic."""
 
+import functools
 import hashlib
 import secrets
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lelang.audit import audit_record, snapshot
-from opd.checklist import data_room_checklist, programs_for_checklist
+from opd import files
+from opd.checklist import Missing, data_room_checklist, programs_for_checklist
 from opd.models import (
     Attachment,
     DataRoom,
+    Indicator,
     Official,
     Opd,
     Position,
+    Program,
     ReviewComment,
     Submission,
     Tenure,
@@ -63,6 +69,20 @@ def part_save(*, instance: models.Model, user, request=None) -> models.Model:
     return instance
 
 
+def _files_of(instance: models.Model) -> list[tuple]:
+    """(storage, name) of every stored file that deleting ``instance`` deletes with it:
+    an attachment's own, or those of the attachments a program or indicator cascades to."""
+    if isinstance(instance, Attachment):
+        attachments = [instance]
+    elif isinstance(instance, Indicator):
+        attachments = list(instance.attachments.all())
+    elif isinstance(instance, Program):
+        attachments = list(Attachment.objects.filter(indicator__program=instance))
+    else:
+        attachments = []
+    return [(a.file.storage, a.file.name) for a in attachments if a.file.name]
+
+
 @transaction.atomic
 def part_delete(*, instance: models.Model, user, request=None) -> None:
     _ensure_editable(_locked_room(instance.owner_data_room))
@@ -73,9 +93,12 @@ def part_delete(*, instance: models.Model, user, request=None) -> None:
         before=snapshot(instance),
         request=request,
     )
-    if isinstance(instance, Attachment):
-        instance.file.delete(save=False)
+    stored = _files_of(instance)
     instance.delete()
+    # The file goes only once the rows are gone for good: a delete that is rolled back
+    # keeps its file, and a failed file removal never undoes the database.
+    for storage, name in stored:
+        transaction.on_commit(functools.partial(storage.delete, name), robust=True)
 
 
 @transaction.atomic
@@ -89,6 +112,9 @@ def attachment_store(
     user,
     request=None,
 ) -> Attachment:
+    """Keep an uploaded evidence file whose ``content_type`` was read from its content
+    (``opd.files.detect_content_type``). Its name is cleaned and given the extension of
+    that type (a PNG sent as "laporan.pdf" is kept as "laporan.png"); see ``opd.files``."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -97,14 +123,20 @@ def attachment_store(
         data_room=data_room,
         indicator=indicator,
         file=upload,
-        original_name=upload.name[:255],
+        original_name=files.stored_name(upload.name or "", content_type),
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
-        description=description,
+        description=files.clean_text(description).strip()[:300],
         uploaded_by=user,
     )
-    return part_save(instance=attachment, user=user, request=request)
+    try:
+        return part_save(instance=attachment, user=user, request=request)
+    except BaseException:
+        # The row is not written: do not leave its file behind on the disk.
+        if attachment.file.name and attachment.file._committed:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
 
 
 def data_room_snapshot(data_room: DataRoom) -> dict:
@@ -201,11 +233,29 @@ def _set_status(data_room: DataRoom, status: str, *, action: str, user, request,
     )
 
 
+class DataRoomIncomplete(ValidationError):
+    """The head submits a data room the checklist finds incomplete without confirming it."""
+
+    def __init__(self, missing: list[Missing]):
+        super().__init__(_("The data room is not complete yet."))
+        self.missing = missing
+
+
 @transaction.atomic
-def data_room_submit(*, data_room: DataRoom, user, request=None) -> Submission:
-    """The head hands the data room to Bappeda; its content is frozen as a new version."""
+def data_room_submit(
+    *, data_room: DataRoom, user, request=None, confirm_incomplete: bool = False
+) -> Submission:
+    """The head hands the data room to Bappeda; its content is frozen as a new version.
+
+    An incomplete room is refused with :class:`DataRoomIncomplete` (which lists what is
+    missing) unless the head confirms it; what was missing then goes into the audit
+    entry. Bappeda still cannot mark it ready until it is complete.
+    """
     data_room = _locked_room(data_room)
     _ensure_editable(data_room)
+    missing = data_room_checklist(data_room).items
+    if missing and not confirm_incomplete:
+        raise DataRoomIncomplete(missing)
     last = data_room.submissions.order_by("-number").first()
     submission = Submission.objects.create(
         data_room=data_room,
@@ -220,7 +270,8 @@ def data_room_submit(*, data_room: DataRoom, user, request=None) -> Submission:
         action="opd.dataroom.submit",
         user=user,
         request=request,
-        extra={"version": submission.number},
+        extra={"version": submission.number}
+        | ({"submitted_incomplete": [item.text for item in missing]} if missing else {}),
     )
     return submission
 
@@ -240,6 +291,20 @@ def review_comment_add(
 ) -> ReviewComment:
     data_room = _locked_room(data_room)
     submission = _pending_submission(data_room)
+    return _comment_create(
+        data_room,
+        submission,
+        text,
+        program=program,
+        indicator=indicator,
+        user=user,
+        request=request,
+    )
+
+
+def _comment_create(
+    data_room, submission, text: str, *, program, indicator, user, request
+) -> ReviewComment:
     subject = indicator.name if indicator else (program.name if program else "")
     comment = ReviewComment.objects.create(
         submission=submission,
@@ -275,10 +340,32 @@ def _close_review(data_room, submission, *, outcome: str, status: str, action: s
 
 
 @transaction.atomic
-def data_room_return(*, data_room: DataRoom, user, request=None) -> Submission:
-    """Bappeda sends the data room back; the OPD sees the comments and resubmits."""
+def data_room_return(
+    *,
+    data_room: DataRoom,
+    user,
+    request=None,
+    comment: str = "",
+    program=None,
+    indicator=None,
+) -> Submission:
+    """Bappeda sends the data room back; the OPD sees the comments and resubmits.
+
+    A ``comment`` still in the box when Bappeda returns the room is saved with it, in
+    the same step (about ``program`` or ``indicator``, or the whole room).
+    """
     data_room = _locked_room(data_room)
     submission = _pending_submission(data_room)
+    if comment.strip():
+        _comment_create(
+            data_room,
+            submission,
+            comment.strip(),
+            program=program,
+            indicator=indicator,
+            user=user,
+            request=request,
+        )
     if not submission.comments.exists():
         raise ValidationError(_("Write at least one comment so the OPD knows what to fix."))
     return _close_review(
@@ -293,14 +380,35 @@ def data_room_return(*, data_room: DataRoom, user, request=None) -> Submission:
 
 
 @transaction.atomic
-def data_room_mark_ready(*, data_room: DataRoom, user, request=None) -> Submission:
-    """Bappeda declares the data room complete: it may go on the session's agenda."""
+def data_room_mark_ready(
+    *,
+    data_room: DataRoom,
+    user,
+    request=None,
+    comment: str = "",
+    program=None,
+    indicator=None,
+) -> Submission:
+    """Bappeda declares the data room complete: it may go on the session's agenda.
+
+    A ``comment`` still in the box is kept with the version, as a note for the unit.
+    """
     data_room = _locked_room(data_room)
     submission = _pending_submission(data_room)
     checklist = data_room_checklist(data_room)
     if not checklist.ok:
         raise ValidationError(
             [_("It cannot be marked ready while something is missing:"), *checklist.problems]
+        )
+    if comment.strip():
+        _comment_create(
+            data_room,
+            submission,
+            comment.strip(),
+            program=program,
+            indicator=indicator,
+            user=user,
+            request=request,
         )
     return _close_review(
         data_room,
@@ -311,6 +419,84 @@ def data_room_mark_ready(*, data_room: DataRoom, user, request=None) -> Submissi
         user=user,
         request=request,
     )
+
+
+@transaction.atomic
+def data_room_reopen(*, data_room: DataRoom, reason: str, user, request=None) -> Submission:
+    """Bappeda takes back "ready": the room returns to the unit with the reason.
+
+    The version that was marked ready keeps that outcome and records who reopened it,
+    when and why; the unit edits and the head submits a new version.
+    """
+    data_room = _locked_room(data_room)
+    reason = reason.strip()
+    if data_room.status != DataRoom.Status.READY:
+        raise ValidationError(
+            _("Only a data room marked ready can be reopened; this one is “%(status)s”.")
+            % {"status": data_room.get_status_display()}
+        )
+    if not reason:
+        raise ValidationError(_("Give the reason: the unit reads it to know what to change."))
+    submission = data_room.submissions.select_for_update().order_by("-number").first()
+    submission.reopened_by, submission.reopened_at = user, timezone.now()
+    submission.reopen_reason = reason
+    submission.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+    _set_status(
+        data_room,
+        DataRoom.Status.RETURNED,
+        action="opd.dataroom.reopen",
+        user=user,
+        request=request,
+        extra={"version": submission.number, "reason": reason},
+    )
+    return submission
+
+
+class PartInUse(ValidationError):
+    """A program or indicator that records of the live session (offers, agreed
+    targets…) refer to: it cannot be deleted."""
+
+
+def _in_use_sentence(subject: str, error: ProtectedError) -> str:
+    # opd does not know the auctions models: name what holds the rows by their
+    # verbose names, counted ("2 offered targets, 1 agreed target").
+    counts = Counter(obj._meta for obj in error.protected_objects)
+    holders = ", ".join(
+        f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+        for meta, count in sorted(counts.items(), key=lambda pair: str(pair[0].verbose_name))
+    )
+    return _(
+        "%(subject)s cannot be deleted: the performance auction already holds %(holders)s "
+        "for it. Correct it instead, or ask Bappeda."
+    ) % {"subject": subject, "holders": holders}
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, user, request=None) -> None:
+    """Delete an indicator with its comparators, supporting data and files; refused
+    with :class:`PartInUse` once offers or agreed targets name it."""
+    try:
+        part_delete(instance=indicator, user=user, request=request)
+    except ProtectedError as error:
+        subject = _("The indicator “%(name)s”") % {"name": indicator.name}
+        raise PartInUse(_in_use_sentence(subject, error)) from None
+
+
+@transaction.atomic
+def program_delete(*, program: Program, user, request=None) -> None:
+    """Delete a program with its indicators; refused with :class:`PartInUse` once
+    offers or agreed targets name one of them."""
+    try:
+        part_delete(instance=program, user=user, request=request)
+    except ProtectedError as error:
+        held = Indicator.objects.filter(
+            pk__in={getattr(obj, "indicator_id", None) for obj in error.protected_objects}
+        ).values_list("name", flat=True)
+        subject = _("The program “%(name)s” (indicator %(indicators)s)") % {
+            "name": program.name,
+            "indicators": ", ".join(f"“{name}”" for name in held),
+        }
+        raise PartInUse(_in_use_sentence(subject, error)) from None
 
 
 # --- Positions and tenures ----------------------------------------------------------

@@ -46,4 +46,6 @@ urlpatterns = [
         {"decision": "ready"},
         name="review_ready",
     ),
+    path("<slug:code>/ruang-data/buka-kembali/", views.data_room_reopen, name="reopen"),
+    path("<slug:code>/ruang-data/versi/", views.version_compare, name="versions"),
 ]

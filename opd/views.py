@@ -5,11 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
+from lelang.templatetags.numbers import angka, rupiah, satuan
 from opd import services
 from opd.access import (
     EDIT,
@@ -36,12 +41,28 @@ from opd.forms import (
     ComparatorForm,
     IndicatorForm,
     ProgramForm,
+    ReopenForm,
     ReviewCommentForm,
     SupportingRowForm,
     SupportingTableForm,
+    VersionCompareForm,
 )
-from opd.models import DataRoom, Indicator, Opd, Position, Tenure
+from opd.models import (
+    Attachment,
+    CaseExample,
+    Comparator,
+    DataRoom,
+    Indicator,
+    Opd,
+    Position,
+    Program,
+    SupportingRow,
+    SupportingTable,
+    Tenure,
+    Theme,
+)
 from opd.selectors import visible_opds
+from opd.versions import Diff, diff_snapshots
 
 # --- Units ---------------------------------------------------------------------
 
@@ -143,7 +164,9 @@ def _editor_context(request, data_room, bound=None):
     programs = list(programs_for_checklist(data_room))
     for program in programs:
         _attach_program_forms(program, bound)
-    latest = data_room.submissions.order_by("-number").first()
+    submissions = list(data_room.submissions.order_by("-number"))
+    latest = submissions[0] if submissions else None
+    can_reopen = request.user.has_perm("opd.reopen_dataroom", data_room)
     return {
         "opd": data_room.opd,
         "data_room": data_room,
@@ -154,12 +177,17 @@ def _editor_context(request, data_room, bound=None):
         "checklist": data_room_checklist(data_room, programs),
         "latest": latest,
         "comments": latest.comments.all() if latest else [],
-        "submissions": data_room.submissions.order_by("-number"),
-        "attachments": data_room.attachments.filter(indicator__isnull=True),
+        "submissions": submissions,
+        # Every file of the room in one list, each saying where it belongs, so an upload
+        # is seen where it was made whatever indicator it went to.
+        "attachments": data_room.attachments.select_related("indicator").order_by(
+            "indicator__program__order", "indicator__order", "indicator_id", "pk"
+        ),
         "program_form": bound.get("program-new") or ProgramForm(prefix="program-new"),
         "attachment_form": bound.get("file") or AttachmentForm(prefix="file", data_room=data_room),
         "unit_suggestions": UNIT_SUGGESTIONS,
         "review_form": _review_form(data_room) if data_room.status == "submitted" else None,
+        "reopen_form": bound.get("reopen") or (ReopenForm(prefix="reopen") if can_reopen else None),
     }
 
 
@@ -192,9 +220,27 @@ def _program_in_context(context, program_pk):
     return next(p for p in context["programs"] if p.pk == program_pk)
 
 
-def _respond(request, data_room, *, partial=None, program=None, indicator=None, bound=None):
-    """Render one swap target for htmx, or the whole page (or a redirect) without it."""
-    if bound is None and not request.htmx:
+def _indicator_in_context(context, indicator_pk, program_pk):
+    program = _program_in_context(context, program_pk)
+    return program, next(i for i in program.indicators.all() if i.pk == indicator_pk)
+
+
+def _with_checklist(request, html: str, context) -> HttpResponse:
+    """An htmx answer: the swapped part, and the checklist out of band, so the top of
+    the page says what is still missing after every save."""
+    checklist = render_to_string("opd/data_room.html#checklist", {**context, "oob": True}, request)
+    return HttpResponse(html + checklist)
+
+
+def _respond(
+    request, data_room, *, partial=None, program=None, indicator=None, bound=None, problem=""
+):
+    """Render one swap target for htmx, or the whole page (or a redirect) without it.
+
+    ``problem`` is a sentence shown in the program or indicator that was acted on (a
+    refused delete).
+    """
+    if bound is None and not problem and not request.htmx:
         anchor = (
             f"#indicator-{indicator.pk}"
             if indicator
@@ -202,16 +248,17 @@ def _respond(request, data_room, *, partial=None, program=None, indicator=None, 
         )
         return redirect(data_room.get_absolute_url() + anchor)
     context = _editor_context(request, data_room, bound)
+    if program is not None:
+        context["program"] = _program_in_context(context, program.pk)
+        context["program"].problem = problem
+    if indicator is not None:
+        context["program"], context["indicator"] = _indicator_in_context(
+            context, indicator.pk, indicator.program_id
+        )
+        context["indicator"].problem = problem
     if request.htmx and partial:
-        if program is not None:
-            context["program"] = _program_in_context(context, program.pk)
-        if indicator is not None:
-            program_ctx = _program_in_context(context, indicator.program_id)
-            context["program"] = program_ctx
-            context["indicator"] = next(
-                i for i in program_ctx.indicators.all() if i.pk == indicator.pk
-            )
-        return render(request, f"opd/data_room.html#{partial}", context)
+        html = render_to_string(f"opd/data_room.html#{partial}", context, request)
+        return _with_checklist(request, html, context)
     return render(request, "opd/data_room.html", context, status=200)
 
 
@@ -292,10 +339,21 @@ def program_edit(request, pk):
 def program_delete(request, pk):
     program = get_program_for_user(request, pk, EDIT)
     room = program.data_room
-    services.part_delete(instance=program, user=request.user, request=request)
-    messages.success(request, _("Program “%(name)s” deleted.") % {"name": program.name})
+    try:
+        services.program_delete(program=program, user=request.user, request=request)
+    except services.PartInUse as error:
+        return _respond(
+            request, room, partial="program-card", program=program, problem=error.message
+        )
+    done = _("Program “%(name)s” deleted.") % {"name": program.name}
     if request.htmx:
-        return HttpResponseClientRedirect(room.get_absolute_url())
+        # The card gives way to a line saying so: the rest of the page stays put.
+        context = _editor_context(request, room)
+        html = render_to_string(
+            "opd/data_room.html#deleted", {"anchor": f"program-{pk}", "text": done}, request
+        )
+        return _with_checklist(request, html, context)
+    messages.success(request, done)
     return redirect(room.get_absolute_url())
 
 
@@ -350,7 +408,16 @@ def indicator_edit(request, pk):
 def indicator_delete(request, pk):
     indicator = get_indicator_for_user(request, pk, EDIT)
     program = indicator.program
-    services.part_delete(instance=indicator, user=request.user, request=request)
+    try:
+        services.indicator_delete(indicator=indicator, user=request.user, request=request)
+    except services.PartInUse as error:
+        return _respond(
+            request,
+            program.data_room,
+            partial="program-card",
+            indicator=indicator,
+            problem=error.message,
+        )
     return _respond(request, program.data_room, partial="program-card", program=program)
 
 
@@ -394,7 +461,7 @@ def case_create(request, indicator_pk):
 def row_create(request, table_pk):
     table = get_table_for_user(request, table_pk, EDIT)
     key = f"row-new-{table.pk}"
-    form = SupportingRowForm(request.POST, prefix=key)
+    form = SupportingRowForm(request.POST, prefix=key, table=table)
 
     def setup(row):
         row.table = table
@@ -465,19 +532,38 @@ def comparator_edit(request, pk):
 def attachment_upload(request, code):
     room = get_data_room_for_user(request, code, EDIT)
     form = AttachmentForm(request.POST, request.FILES, prefix="file", data_room=room)
-    if form.is_valid():
-        services.attachment_store(
-            data_room=room,
-            upload=form.cleaned_data["file"],
-            content_type=form.content_type,
-            indicator=form.cleaned_data["indicator"],
-            description=form.cleaned_data["description"],
-            user=request.user,
-            request=request,
+    if not form.is_valid():
+        return _respond(request, room, partial="files", bound={"file": form})
+    attachment = services.attachment_store(
+        data_room=room,
+        upload=form.cleaned_data["file"],
+        content_type=form.content_type,
+        indicator=form.cleaned_data["indicator"],
+        description=form.cleaned_data["description"],
+        user=request.user,
+        request=request,
+    )
+    if not request.htmx:
+        done = _("File “%(name)s” uploaded.") % {"name": attachment.original_name}
+        messages.success(request, done)
+        anchor = f"#indicator-{attachment.indicator_id}" if attachment.indicator_id else "#files"
+        return redirect(room.get_absolute_url() + anchor)
+    return _files_response(request, room, attachment.indicator, uploaded=attachment)
+
+
+def _files_response(request, room, indicator, *, uploaded=None):
+    """The files list (and, for an indicator's file, that indicator too) after a change."""
+    context = _editor_context(request, room)
+    context["uploaded"] = uploaded
+    html = render_to_string("opd/data_room.html#files", context, request)
+    if indicator is not None:
+        context["program"], context["indicator"] = _indicator_in_context(
+            context, indicator.pk, indicator.program_id
         )
-        messages.success(request, _("File uploaded."))
-        return redirect(room.get_absolute_url() + "#files")
-    return _respond(request, room, partial="files", bound={"file": form})
+        context["oob"] = True
+        html += render_to_string("opd/data_room.html#indicator-block", context, request)
+        context["oob"] = False
+    return _with_checklist(request, html, context)
 
 
 @require_GET
@@ -498,8 +584,10 @@ def attachment_download(request, pk):
 @login_required
 def attachment_delete(request, pk):
     attachment = get_attachment_for_user(request, pk, EDIT)
-    room = attachment.data_room
+    room, indicator = attachment.data_room, attachment.indicator
     services.part_delete(instance=attachment, user=request.user, request=request)
+    if request.htmx:
+        return _files_response(request, room, indicator)
     messages.success(request, _("File deleted."))
     return redirect(room.get_absolute_url() + "#files")
 
@@ -560,7 +648,17 @@ def excel_import(request, code):
 @login_required
 def data_room_submit(request, code):
     room = get_data_room_for_user(request, code, "opd.submit_dataroom")
-    submission = services.data_room_submit(data_room=room, user=request.user, request=request)
+    try:
+        submission = services.data_room_submit(
+            data_room=room,
+            user=request.user,
+            request=request,
+            confirm_incomplete=request.POST.get("confirm_incomplete") == "1",
+        )
+    except services.DataRoomIncomplete as incomplete:
+        # The head sees what Bappeda will miss, and may still submit it.
+        context = {"data_room": room, "opd": room.opd, "missing": incomplete.missing}
+        return render(request, "opd/submit_confirm.html", context)
     messages.success(
         request,
         _("Version %(number)s submitted to Bappeda for review.") % {"number": submission.number},
@@ -593,8 +691,19 @@ def review_queue(request):
     return render(request, template, context)
 
 
-def _review_form(room, data=None):
-    return ReviewCommentForm(data, programs=programs_for_checklist(room), prefix="review")
+def _review_form(room, data=None, *, require_text=True):
+    return ReviewCommentForm(
+        data, programs=programs_for_checklist(room), prefix="review", require_text=require_text
+    )
+
+
+def _review_panel(request, room, form, errors=()):
+    """The review panel again, keeping what Bappeda typed (htmx), or the whole page."""
+    context = _editor_context(request, room)
+    context["review_form"] = form
+    context["review_errors"] = errors
+    template = "opd/data_room.html#review-panel" if request.htmx else "opd/data_room.html"
+    return render(request, template, context)
 
 
 @require_POST
@@ -613,31 +722,178 @@ def review_comment(request, code):
             request=request,
         )
         form = _review_form(room)
-    context = _editor_context(request, room)
-    context["review_form"] = form
-    template = "opd/data_room.html#review-panel" if request.htmx else "opd/data_room.html"
-    return render(request, template, context)
+    return _review_panel(request, room, form)
 
 
 @require_POST
 @login_required
 def review_decide(request, code, decision):
+    """Return or mark ready, with the comment still in the box (if any) in the same step.
+    The reviewer stays on the room and reads the outcome there."""
     room = get_data_room_for_user(request, code, "opd.review_dataroom")
     action = {"return": services.data_room_return, "ready": services.data_room_mark_ready}
     if decision not in action:
         return HttpResponse(status=404)
+    form = _review_form(room, request.POST, require_text=False)
+    if not form.is_valid():
+        return _review_panel(request, room, form)
+    program, indicator = form.target
     try:
-        action[decision](data_room=room, user=request.user, request=request)
+        action[decision](
+            data_room=room,
+            user=request.user,
+            request=request,
+            comment=form.cleaned_data["text"],
+            program=program,
+            indicator=indicator,
+        )
     except ValidationError as error:
-        context = _editor_context(request, room)
-        context["review_form"] = _review_form(room)
-        context["review_errors"] = error.messages
-        return render(request, "opd/data_room.html", context)
+        return _review_panel(request, room, form, errors=error.messages)
     if decision == "ready":
         messages.success(request, _("%(opd)s is ready for the session.") % {"opd": room.opd})
     else:
         messages.success(request, _("Returned to %(opd)s with your comments.") % {"opd": room.opd})
-    return redirect("opd:review_queue")
+    if request.htmx:
+        return HttpResponseClientRedirect(room.get_absolute_url())
+    return redirect(room.get_absolute_url())
+
+
+@require_POST
+@login_required
+def data_room_reopen(request, code):
+    """Bappeda takes back "ready", with a reason the unit reads."""
+    room = get_data_room_for_user(request, code, "opd.reopen_dataroom")
+    form = ReopenForm(request.POST, prefix="reopen")
+    if form.is_valid():
+        try:
+            services.data_room_reopen(
+                data_room=room,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Reopened: %(opd)s can change the data room again and sees your reason.")
+                % {"opd": room.opd},
+            )
+            if request.htmx:
+                return HttpResponseClientRedirect(room.get_absolute_url())
+            return redirect(room.get_absolute_url())
+    context = _editor_context(request, room, {"reopen": form})
+    template = "opd/data_room.html#reopen-panel" if request.htmx else "opd/data_room.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def version_compare(request, code):
+    """Two versions of the data room side by side: what changed between them."""
+    room = get_data_room_for_user(request, code)
+    submissions = {s.number: s for s in room.submissions.order_by("number")}
+    form = VersionCompareForm(request.GET or None, numbers=list(submissions))
+    context = {"data_room": room, "opd": room.opd, "form": form, "submissions": submissions}
+    if form.is_valid():
+        old, new = form.pair()
+        old_snapshot = submissions[old].snapshot
+        new_snapshot = submissions[new].snapshot if new else services.data_room_snapshot(room)
+        diff = diff_snapshots(old_snapshot, new_snapshot)
+        context.update(
+            old=submissions[old],
+            new=submissions.get(new),
+            diff=diff,
+            described=describe_diff(diff),
+        )
+    return render(request, "opd/version_compare.html", context)
+
+
+def describe_diff(diff) -> dict:
+    """The side-by-side page's content: each program and indicator that changed with
+    its differences as rows (label, subject, old, new, status), values shown as on the
+    data room; the names of what did not change; the room's own files."""
+    themes = dict(Theme.objects.values_list("code", "name"))
+    programs = []
+    for program in diff.programs:
+        if program.status == "same":
+            continue
+        indicators = [
+            {"diff": ind, "rows": _diff_rows(ind, Indicator, themes)}
+            for ind in program.children
+            if ind.status != "same"
+        ]
+        programs.append(
+            {
+                "diff": program,
+                "rows": _diff_rows(program, Program, themes),
+                "indicators": indicators,
+                "unchanged": [ind.name for ind in program.children if ind.status == "same"],
+            }
+        )
+    room_files = Diff("room", {}, {}, changes=diff.files)
+    return {
+        "programs": programs,
+        "unchanged": [p.name for p in diff.programs if p.status == "same"],
+        "files": _diff_rows(room_files, Program, themes),
+    }
+
+
+_PART_MODELS = {
+    "comparator": Comparator,
+    "table": SupportingTable,
+    "row": SupportingRow,
+    "case": CaseExample,
+    "file": Attachment,
+}
+
+
+def _diff_rows(item, model, themes) -> list[dict]:
+    old_unit = (item.old or {}).get("unit", "")
+    new_unit = (item.new or {}).get("unit", "")
+    rows = []
+    for change in item.changes:
+        part = _PART_MODELS.get(change.field)
+        meta = part._meta if part else model._meta.get_field(change.field)
+        rows.append(
+            {
+                "label": capfirst(meta.verbose_name),
+                "subject": change.subject,
+                "old": _shown(change.field, change.old, old_unit, model, themes),
+                "new": _shown(change.field, change.new, new_unit, model, themes),
+                "status": change.status,
+            }
+        )
+    return rows
+
+
+def _shown(field, value, unit, model, themes) -> str:
+    """A snapshot value as the data room shows it ("" when there is none)."""
+    if value is None:
+        return ""
+    if field == "comparator":
+        kind = dict(Comparator.Kind.choices).get(value.get("kind"), value.get("kind"))
+        shown = satuan(value.get("value"), unit)
+        return f"{shown} ({value.get('year')}; {value.get('source')}) · {kind}"
+    if field == "table":
+        count = len(value.get("rows", []))
+        rows = ngettext("%(count)s row", "%(count)s rows", count) % {"count": count}
+        return f"{value.get('value_label')} · {rows}"
+    if field == "row":
+        return " · ".join(filter(None, [angka(value.get("value")), value.get("note")]))
+    if field == "case":
+        return Truncator(value.get("description", "")).chars(200)
+    if field == "file":
+        return f"{value.get('name')} ({filesizeformat(value.get('size') or 0)})"
+    if field == "budget":
+        return rupiah(value)
+    if field in ("baseline_value", "target_value", "range_min", "range_max"):
+        return satuan(value, unit)
+    if field == "theme":
+        return themes.get(value, value)
+    choices = dict(model._meta.get_field(field).choices or [])
+    return str(choices.get(value, value))
 
 
 @require_GET

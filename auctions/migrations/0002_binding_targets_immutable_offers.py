@@ -30,7 +30,10 @@ IMMUTABLE_TABLES = [
 
 
 def create_triggers(apps, schema_editor):
-    """Offers and answers are written once: the database refuses an UPDATE of them."""
+    """Offers and answers are written once: the database refuses an UPDATE of them.
+
+    On SQLite a later migration that rebuilds one of these tables drops its trigger:
+    such a migration must create it again (see ``IMMUTABLE_TABLES``)."""
     vendor = schema_editor.connection.vendor
     for table in IMMUTABLE_TABLES:
         if vendor == "sqlite":
@@ -58,7 +61,8 @@ def create_function(apps, schema_editor):
         schema_editor.execute(
             "CREATE OR REPLACE FUNCTION lelang_refuse_update() RETURNS trigger AS $$ "
             "BEGIN RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME; END; "
-            "$$ LANGUAGE plpgsql;"
+            "$$ LANGUAGE plpgsql;",
+            params=None,  # the SQL's own % must not be read as a placeholder
         )
 
 
@@ -137,6 +141,11 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='reopening',
             constraint=models.UniqueConstraint(fields=('item', 'indicator'), name='reopening_unique'),
+        ),
+        migrations.AlterField(
+            model_name='decision',
+            name='kind',
+            field=models.CharField(choices=[('accept', 'Willing'), ('refuse', 'Not willing'), ('counter', 'Propose other values')], max_length=10, verbose_name='answer'),
         ),
         migrations.RunPython(create_function, drop_function),
         migrations.RunPython(create_triggers, drop_triggers),

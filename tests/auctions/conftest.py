@@ -73,5 +73,6 @@ def offer(on_stage, dinkes, mayor):
         opd=dinkes,
         deadline_year=2023,
         values=full_values(on_stage, dinkes),
+        send_anyway=True,  # 50 everywhere: deliberately arbitrary, not an ambitious offer
         user=mayor,
     )

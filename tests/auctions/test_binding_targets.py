@@ -1,6 +1,5 @@
 """One binding agreed target per indicator and year; offers and answers never change."""
 
-import inspect
 from decimal import Decimal
 
 import pytest
@@ -24,13 +23,6 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-# TEMPORARY until offer_issue has send_anyway everywhere.
-SEND_ANYWAY = (
-    {"send_anyway": True}
-    if "send_anyway" in inspect.signature(services.offer_issue).parameters
-    else {}
-)
-
 
 def _values(item, opd, value=Decimal("45")):
     return {
@@ -47,7 +39,7 @@ def _agree(item, opd, mayor, head, value=Decimal("45")):
         deadline_year=2023,
         values=_values(item, opd, value),
         user=mayor,
-        **SEND_ANYWAY,
+        send_anyway=True,
     )
     services.decision_record(offer=offer, kind="accept", user=head, password=PASSWORD)
     return offer
@@ -83,9 +75,7 @@ def test_an_indicator_agreed_on_one_item_is_not_offered_again_on_a_theme_item(
     assert len(ready_indicators(agreed_on_unit_item)[dinkes]) == 2
 
 
-def test_reopening_needs_a_reason_and_is_audited(
-    agreed_on_unit_item, theme_item, operator, dinkes
-):
+def test_reopening_needs_a_reason_and_is_audited(agreed_on_unit_item, theme_item, operator, dinkes):
     indicator = settled_indicators(theme_item)[0]["indicator"]
     with pytest.raises(ValidationError):
         services.indicator_reopen(item=theme_item, indicator=indicator, reason=" ", user=operator)

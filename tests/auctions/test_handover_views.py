@@ -1,7 +1,5 @@
 """The console's hand-over and reopen forms, and the answer's lockout, through their URLs."""
 
-import inspect
-
 import pytest
 from django.urls import reverse
 
@@ -16,13 +14,6 @@ from tests.factories import PASSWORD, UserFactory, make_member
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
-# TEMPORARY until offer_issue has send_anyway everywhere.
-SEND_ANYWAY = (
-    {"send_anyway": True}
-    if "send_anyway" in inspect.signature(services.offer_issue).parameters
-    else {}
-)
-
 
 def _offer(item, opd, mayor):
     return services.offer_issue(
@@ -31,7 +22,7 @@ def _offer(item, opd, mayor):
         deadline_year=2023,
         values=full_values(item, opd),
         user=mayor,
-        **SEND_ANYWAY,
+        send_anyway=True,
     )
 
 

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _offer(item, opd, mayor, **kwargs):
+    # The values are arbitrary (50 everywhere): the ambition check is tested on its own.
     return services.offer_issue(
-        item=item, opd=opd, deadline_year=2023, values=full_values(item, opd, **kwargs), user=mayor
+        item=item,
+        opd=opd,
+        deadline_year=2023,
+        values=full_values(item, opd, **kwargs),
+        send_anyway=True,
+        user=mayor,
     )
 
 

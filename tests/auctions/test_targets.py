@@ -139,9 +139,9 @@ def test_one_comma_five_typed_where_the_baseline_is_80_2_is_an_implausible_jump(
         "Indeks Kepuasan Masyarakat 2019: 1,5 melompat tidak wajar dari 80,2 (2017); "
         "periksa angkanya."
     )
-    with override("en"):  # numbers stay Indonesian in English too, as everywhere
+    with override("en"):  # an English screen reads English numbers
         [warning] = offer_warnings(facts(), typed)
-    assert "1,5 is an implausible jump from 80,2 (2017)" in warning.message
+    assert "1.5 is an implausible jump from 80.2 (2017)" in warning.message
 
 
 def test_a_jump_is_caught_whichever_way_is_better():
@@ -149,6 +149,20 @@ def test_a_jump_is_caught_whichever_way_is_better():
     assert (2021, "jump") in kinds(offer_warnings(aki(), offered(50, 47, 1.5, 42, 40)))
     # A number with its comma lost (815 for 81,5) too.
     assert (2020, "jump") in kinds(offer_warnings(facts(), offered(81, 815, 84, 86, 88)))
+
+
+def test_one_outlier_makes_one_warning_not_a_cascade():
+    # PATEN 2 → 1 hari kerja (lower is better): 2,5 in 2021, then back on the path.
+    paten = facts(
+        name="Rata-rata waktu penyelesaian layanan PATEN",
+        unit="hari kerja",
+        polarity="lower",
+        baseline=Decimal("2"),
+        target=Decimal("1"),
+        comparisons=(Comparison("Kecamatan Blimbing", Decimal("3.5")),),  # one decimal
+    )
+    warnings = offer_warnings(paten, offered(1.7, 1.5, 2.5, 1.2, 1))
+    assert kinds(warnings) == {(2021, "baseline")}
 
 
 def test_a_year_going_backwards_is_a_warning():
@@ -287,3 +301,11 @@ def test_a_more_ambitious_offer_never_gets_more_ambition_warnings(
         }
 
     assert ambition(offer_warnings(indicator, bolder)) <= ambition(offer_warnings(indicator, plain))
+
+
+@given(amounts, amounts, polarities, st.sampled_from(YEARS), amounts)
+def test_one_slip_is_flagged_in_its_own_year_only(baseline, target, polarity, year, slip):
+    indicator = facts(polarity=polarity, baseline=baseline, target=target)
+    offer = {**indicator.proposal(YEARS), year: slip}
+    jumps = {w.year for w in offer_warnings(indicator, offer) if w.kind == "jump"}
+    assert jumps <= {year}

@@ -16,6 +16,7 @@ HX = {"HX-Request": "true"}
 
 def _offer_post(item, opd, value="45"):
     data = {"opd": opd.pk, f"o{opd.pk}-deadline_year": "2023", f"o{opd.pk}-note": "Ayo"}
+    data[f"o{opd.pk}-send_anyway"] = "1"  # arbitrary values; the check has its own tests
     for indicator_id, year in full_values(item, opd):
         data[f"o{opd.pk}-t_{indicator_id}_{year}"] = value
     return data
@@ -136,14 +137,12 @@ def test_the_head_opens_the_answer_screen_and_accepts(client, dinkes_head, offer
     response = _answer(client, offer)
     assert "alert--success" in response.content.decode()
     assert Decision.objects.get().kind == "accept"
-    # Status lines say what happened, not the button's imperative ("Terima").
+    # Status lines say what happened in the pact's words, not the button ("Sanggup").
     session_id = offer.negotiation.item.session_id
     page = client.get(reverse("auctions:answer", args=[session_id])).content.decode()
-    assert "Versi 1 sudah dijawab: diterima." in page
+    assert "Versi 1 sudah dijawab: sanggup." in page
     token = offer.negotiation.item.session.display_token
-    assert (
-        "Penawaran 1: diterima" in client.get(reverse("projector", args=[token])).content.decode()
-    )
+    assert "Penawaran 1: sanggup" in client.get(reverse("projector", args=[token])).content.decode()
 
 
 def test_another_head_cannot_answer(client, dindik_head, offer):
@@ -166,6 +165,7 @@ def test_an_answer_to_a_superseded_version_is_explained(
         opd=dinkes,
         deadline_year=2023,
         values=full_values(on_stage, dinkes),
+        send_anyway=True,
         user=mayor,
     )
     client.force_login(dinkes_head)

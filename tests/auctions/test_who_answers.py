@@ -23,14 +23,6 @@ from tests.factories import PASSWORD, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
 
-import inspect  # noqa: E402  TEMPORARY until offer_issue has send_anyway
-
-SEND_ANYWAY = (
-    {"send_anyway": True}
-    if "send_anyway" in inspect.signature(services.offer_issue).parameters
-    else {}
-)
-
 
 def _offer(item, opd, mayor):
     return services.offer_issue(
@@ -39,7 +31,7 @@ def _offer(item, opd, mayor):
         deadline_year=2023,
         values=full_values(item, opd),
         user=mayor,
-        **SEND_ANYWAY,
+        send_anyway=True,
     )
 
 
@@ -62,9 +54,7 @@ def dinkes_secretary(dinkes):
     return user
 
 
-def test_a_staff_member_named_on_a_negotiation_cannot_answer(
-    on_stage, dinkes, mayor, dinkes_staff
-):
+def test_a_staff_member_named_on_a_negotiation_cannot_answer(on_stage, dinkes, mayor, dinkes_staff):
     # However a negotiation came to name them, staff do not hold the head position.
     staff_official = dinkes_staff.official
     negotiation = Negotiation.objects.create(item=on_stage, opd=dinkes, official=staff_official)
@@ -75,9 +65,7 @@ def test_a_staff_member_named_on_a_negotiation_cannot_answer(
     assert not Decision.objects.exists()
 
 
-def test_the_head_of_another_unit_cannot_answer_for_this_one(
-    on_stage, dinkes, mayor, dindik_head
-):
+def test_the_head_of_another_unit_cannot_answer_for_this_one(on_stage, dinkes, mayor, dindik_head):
     Negotiation.objects.create(item=on_stage, opd=dinkes, official=dindik_head.official)
     offer = _offer(on_stage, dinkes, mayor)
     with pytest.raises(services.AnswerNotAllowed):
@@ -131,17 +119,13 @@ def test_the_head_of_another_unit_can_be_appointed_plt_and_keeps_their_own_unit(
     on_stage, dinkes, dindik, mayor, dinkes_head, dindik_head, operator
 ):
     _refused(on_stage, dinkes, mayor, dinkes_head)
-    services.item_hand_over(
-        item=on_stage, opd=dinkes, official=dindik_head.official, user=operator
-    )
+    services.item_hand_over(item=on_stage, opd=dinkes, official=dindik_head.official, user=operator)
     assert holds_head_position(dindik_head.official, dinkes)
     assert holds_head_position(dindik_head.official, dindik)
     _answer(_offer(on_stage, dinkes, mayor), dindik_head)
 
 
-def test_the_panel_or_bappeda_cannot_be_appointed(
-    on_stage, dinkes, mayor, dinkes_head, operator
-):
+def test_the_panel_or_bappeda_cannot_be_appointed(on_stage, dinkes, mayor, dinkes_head, operator):
     _refused(on_stage, dinkes, mayor, dinkes_head)
     make_member(mayor, dinkes)  # even with a position on record
     with pytest.raises(ValidationError, match="bukan pejabat"):
@@ -262,8 +246,12 @@ def test_a_wrong_password_is_audited_although_nothing_is_recorded(
 
 def test_an_answered_version_reports_already_answered(on_stage, dinkes, mayor, dinkes_head):
     offer = _offer(on_stage, dinkes, mayor)
-    _answer(offer, dinkes_head, "counter", reason="Belum sanggup", counter_values={
-        key: Decimal("50") for key in full_values(on_stage, dinkes)
-    })
+    _answer(
+        offer,
+        dinkes_head,
+        "counter",
+        reason="Belum sanggup",
+        counter_values={key: Decimal("50") for key in full_values(on_stage, dinkes)},
+    )
     with pytest.raises(services.AlreadyAnswered):
         _answer(offer, dinkes_head)

@@ -89,7 +89,8 @@ def make_run_command(port: int, host: str = "127.0.0.1") -> list[str]:
     makefile = (ROOT / "Makefile").read_text()
     recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
     assert recipe, "the Makefile has no run target"
-    line = next((ln for ln in recipe[1].splitlines() if "/uvicorn " in ln), None)
+    lines = recipe[1].replace("\\\n", " ").splitlines()  # join continued lines
+    line = next((ln for ln in lines if "/uvicorn " in ln), None)
     assert line, "make run does not start uvicorn"
     words = shlex.split(line.strip())
     assert words[0] == "$(BIN)/uvicorn", words[0]

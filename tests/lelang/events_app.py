@@ -6,7 +6,11 @@ stack with this module as URLconf:
 * ``GET /events-test/stream/`` — the SSE stream of topic ``demo:1`` (channel
   ``demo:1:all``), rendered from the raw table ``events_demo`` the test creates;
 * ``GET /events-test/publish/<n>/`` — a sync view that inserts ``n`` and calls
-  ``events.publish("demo:1")`` inside the transaction, as a service would.
+  ``events.publish("demo:1")`` inside the transaction, as a service would;
+* ``GET /events-test/close/`` — a sync view that ends every ``demo:1`` stream
+  (``events.close_streams``) in every process, with reason ``test``;
+* ``GET /events-test/raw/`` — the same stream as the first, answered in plain ASGI
+  before Django (``events.asgi_stream``), as the projector's is.
 """
 
 import itertools
@@ -49,11 +53,26 @@ def publish_view(request, n):
     return HttpResponse(f"published {n} from {os.getpid()}")
 
 
+def close_view(request):
+    with transaction.atomic():
+        events.close_streams("demo:1", reason="test")
+    return HttpResponse(f"closed from {os.getpid()}")
+
+
 events.register("demo:", render_demo)
 urlpatterns = [
     path("events-test/stream/", stream_view),
     path("events-test/publish/<int:n>/", publish_view),
+    path("events-test/close/", close_view),
 ]
 settings.ROOT_URLCONF = __name__
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http" and scope.get("path") == "/events-test/raw/":
+        return await events.asgi_stream(
+            scope, receive, send, topic="demo:1", channel="demo:1:all", label="raw"
+        )
+    return await django_application(scope, receive, send)

@@ -3,6 +3,7 @@ presence and the stream helper, driven directly on an event loop (no server)."""
 
 import asyncio
 import os
+import signal
 import threading
 
 import pytest
@@ -19,12 +20,14 @@ def clean_registry(monkeypatch):
     """Each test registers its own renderers and presence watchers."""
     monkeypatch.setattr(events, "_renderers", {})
     monkeypatch.setattr(events, "_presence_watchers", [])
+    monkeypatch.setattr(events, "_close_callbacks", [])
 
 
 def make_hub(**kwargs):
     kwargs.setdefault("listen", False)
     kwargs.setdefault("tune_gc", False)
     kwargs.setdefault("heartbeat", 0)
+    kwargs.setdefault("stop_signals", False)
     return events.Hub(**kwargs)
 
 
@@ -427,7 +430,8 @@ def test_publish_through_redis_reaches_the_loop(monkeypatch, settings, redis_url
 
     commit_v2_from_a_worker_thread(monkeypatch, listen=None)  # listens: REDIS_URL is set
 
-    assert published == [(settings.LELANG_EVENTS_CHANNEL, "demo:1")]
+    # The committing thread rendered for this process's viewers; the others render too.
+    assert published == [(settings.LELANG_EVENTS_CHANNEL, f"topic\n{events.ORIGIN}\ndemo:1")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -627,3 +631,302 @@ def test_an_unchanged_fragment_is_not_sent_again():
     assert sub.qsize() == 1
     hub._broadcast({"t:1:a": events.encode_event("<p>v2</p>")})
     assert sub.qsize() == 2
+
+
+# --- ending streams: the server stops, a channel closes ---------------------------------
+
+
+def test_an_ended_subscriber_delivers_what_is_pending_then_its_last_bytes_then_nothing():
+    sub = events.Subscriber("t", "c", maxsize=1)
+    assert sub.put_nowait(b"1")
+    sub.end(b"last")  # even on a full queue
+    assert not sub.put_nowait(b"2")
+    assert run(sub.get()) == b"1last"
+    assert run(sub.get()) is None
+
+
+def test_a_stopping_hub_ends_every_stream_with_a_restart_event_and_refuses_new_ones():
+    state = State()
+    events.register("demo:", state)
+
+    async def scenario():
+        hub = make_hub()
+        response = await events.stream(
+            RequestFactory().get("/"), topic="demo:1", channel="demo:1:a", hub=hub
+        )
+        body = response.streaming_content
+        first = await next_chunk(body)
+        hub.stop()
+        last = await next_chunk(body)
+        with pytest.raises(StopAsyncIteration):
+            await next_chunk(body)
+        # A screen reconnecting to the stopping server is told to come back later.
+        late = await events.stream(
+            RequestFactory().get("/"), topic="demo:1", channel="demo:1:a", hub=hub
+        )
+        late_chunks = [chunk async for chunk in late.streaming_content]
+        left = hub.subscriber_count()
+        await hub.aclose()
+        return first, last, late_chunks, left
+
+    first, last, late_chunks, left = run(scenario())
+    assert first.endswith(b"demo:1:a v1\n\n")
+    assert last == b"event: restart\ndata: \n\n"
+    assert late_chunks == [b"retry: 1000\n\n", b"event: restart\ndata: \n\n"]
+    assert state.calls == 1  # the late one was not rendered for
+    assert left == 0
+
+
+def test_the_servers_stop_signal_also_stops_the_hub(monkeypatch):
+    """As under uvicorn: its SIGTERM handler is wrapped when the hub starts."""
+    server_saw = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: server_saw.append(signum))
+    try:
+
+        async def scenario():
+            hub = events.Hub(listen=False, tune_gc=False, heartbeat=0)
+            sub = hub.subscribe("demo:1", "demo:1:a")
+            signal.raise_signal(signal.SIGTERM)
+            data = await asyncio.wait_for(sub.get(), 2)
+            ended = await asyncio.wait_for(sub.get(), 2)
+            await hub.aclose()
+            return data, ended
+
+        data, ended = run(scenario())
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert server_saw == [signal.SIGTERM]  # the server still hears its signal
+    assert data == b"event: restart\ndata: \n\n"
+    assert ended is None
+
+
+def test_without_a_server_handler_no_signal_is_touched():
+    """A test run or a management command keeps Python's own signal handling."""
+    before = {signum: signal.getsignal(signum) for signum in events.STOP_SIGNALS}
+
+    async def scenario():
+        hub = events.Hub(listen=False, tune_gc=False, heartbeat=0)
+        hub.start()
+        await hub.aclose()
+
+    run(scenario())
+    assert {signum: signal.getsignal(signum) for signum in events.STOP_SIGNALS} == before
+
+
+def test_closing_a_channel_sends_the_final_state_then_closed_and_ends_only_those_streams():
+    state = State(channels=("demo:1:projector", "demo:1:projector@en", "demo:1:console"))
+    events.register("demo:", state)
+    heard = []
+    events.on_streams_closed(lambda prefix, reason: heard.append((prefix, reason)))
+
+    async def scenario():
+        hub = make_hub()
+        wall = hub.subscribe("demo:1", "demo:1:projector")
+        english = hub.subscribe("demo:1", "demo:1:projector@en")
+        console = hub.subscribe("demo:1", "demo:1:console")
+        other = hub.subscribe("demo:12", "demo:12:projector")
+        hub.topic_changed("demo:1")
+        for sub in (wall, english, console):
+            await sub.get()  # v1
+        state.version = 2  # the change that closes the session...
+        hub.message("demo:1")  # ...is published, then the close (in this order)
+        hub.message("close\nsession-closed\ndemo:1:projector")
+        got = {}
+        for name, sub in (("wall", wall), ("english", english)):
+            data = b""
+            while (chunk := await asyncio.wait_for(sub.get(), 2)) is not None:
+                data += chunk
+            got[name] = data
+        console_next = await asyncio.wait_for(console.get(), 2)
+        counts = (hub.subscriber_count("demo:1:console"), other.ending, console.ending)
+        await hub.aclose()
+        return got, console_next, counts
+
+    got, console_next, counts = run(scenario())
+    for name, channel in (("wall", "demo:1:projector"), ("english", "demo:1:projector@en")):
+        # The final state once (not twice), then "closed" with the reason.
+        assert got[name] == (
+            f"event: state\ndata: {channel} v2\n\n".encode()
+            + b"event: closed\ndata: session-closed\n\n"
+        ), name
+    assert console_next == b"event: state\ndata: demo:1:console v2\n\n"  # still live
+    assert counts == (1, False, False)
+    assert heard == [("demo:1:projector", "session-closed")]
+
+
+def test_closing_twice_or_a_channel_nobody_watches_is_harmless():
+    events.register("demo:", State())
+
+    async def scenario():
+        hub = make_hub()
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        hub.close_streams("demo:1:a", "x")
+        hub.close_streams("demo:1:a", "x")
+        hub.close_streams("nobody:", "")
+        hub.message("bogus\nmessage\nhere")  # an unknown command is ignored
+        data = b""
+        while (chunk := await asyncio.wait_for(sub.get(), 2)) is not None:
+            data += chunk
+        await hub.aclose()
+        return data
+
+    assert run(scenario()) == b"event: state\ndata: demo:1:a v1\n\nevent: closed\ndata: x\n\n"
+
+
+@pytest.mark.parametrize("reason", ["a\nb", "x" * 201])
+def test_a_close_reason_is_one_short_line(reason):
+    with pytest.raises(ValueError):
+        events.close_streams("demo:1", reason=reason)
+
+
+def test_a_closed_response_says_closed_and_ends():
+    async def scenario():
+        response = events.closed_response("revoked")
+        return response["Content-Type"], [chunk async for chunk in response]
+
+    content_type, chunks = run(scenario())
+    assert content_type == "text/event-stream"
+    assert b"".join(chunks) == b"retry: 1000\n\nevent: closed\ndata: revoked\n\n"
+
+
+def close_from_a_worker_thread(monkeypatch, *, listen):
+    """A sync service commits version 2, publishes ``demo:1`` and closes the channel
+    ``demo:1:a``; returns everything its subscriber received."""
+    hub = make_hub(listen=listen)
+    monkeypatch.setattr(events, "_hub", hub)
+    state = State(channels=("demo:1:a", "demo:1:b"))
+    events.register("demo:", state)
+
+    def service():
+        with transaction.atomic():
+            connection.cursor().execute("SELECT 1")
+            state.version = 2
+            events.publish("demo:1")
+            events.close_streams("demo:1:a", reason="done")
+        connection.close()
+
+    async def scenario():
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        other = hub.subscribe("demo:1", "demo:1:b")
+        if listen is not False:
+            while not hub._listening and hub._listener_task is not None:
+                await asyncio.sleep(0.01)
+        await asyncio.to_thread(service)
+        data = b""
+        while (chunk := await asyncio.wait_for(sub.get(), 5)) is not None:
+            data += chunk
+        still_open = not other.ending and hub.subscriber_count("demo:1:b") == 1
+        await hub.aclose()
+        return data, still_open
+
+    data, still_open = run(scenario(), timeout=10)
+    assert data.endswith(b"event: state\ndata: demo:1:a v2\n\nevent: closed\ndata: done\n\n")
+    assert still_open
+
+
+@pytest.mark.django_db(transaction=True)
+def test_close_streams_after_commit_reaches_the_loop(monkeypatch):
+    """SQLite: handed over in-process; PostgreSQL: NOTIFY → LISTEN."""
+    close_from_a_worker_thread(monkeypatch, listen=None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_close_streams_through_redis_reaches_the_loop(monkeypatch, redis_url):
+    close_from_a_worker_thread(monkeypatch, listen=None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_close_streams_is_not_sent_on_rollback(monkeypatch):
+    sent = []
+    monkeypatch.setattr(events, "_send", lambda message, alias: sent.append(message))
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        events.close_streams("demo:1:a")
+        1 / 0
+    with transaction.atomic():
+        events.close_streams("demo:1:a", reason="ok")
+    assert sent == ["close\nok\ndemo:1:a"]
+
+
+# --- rendering in the committing thread --------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_in_a_servers_thread_is_rendered_there_once(monkeypatch):
+    """The request that commits renders for this process's viewers before it goes on
+    (no render racing it for the GIL); its own event, heard back, is not rendered again."""
+    hub = make_hub(listen=None)
+    monkeypatch.setattr(events, "_hub", hub)
+    state = State()
+    threads = []
+
+    def render(topic):
+        threads.append(threading.current_thread().name)
+        return state(topic)
+
+    events.register("demo:", render)
+
+    def service():
+        threading.current_thread().name = "request"
+        with transaction.atomic():
+            connection.cursor().execute("SELECT 1")
+            state.version = 2
+            events.publish("demo:1")
+        connection.close()
+
+    async def scenario():
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        while not hub._listening and hub._listener_task is not None:
+            await asyncio.sleep(0.01)
+        hub.topic_changed("demo:1")
+        first = await asyncio.wait_for(sub.get(), 5)  # the state when it connected
+        while hub._pumps:
+            await asyncio.sleep(0.01)
+        calls_before = state.calls
+        await asyncio.to_thread(service)
+        data = await asyncio.wait_for(sub.get(), 5)
+        await asyncio.sleep(0.3)  # the echo from PostgreSQL, if any, has arrived
+        more = sub.qsize()
+        await hub.aclose()
+        return first, calls_before, data, more
+
+    first, calls_before, data, more = run(scenario(), timeout=10)
+    assert first.endswith(b"v1\n\n")
+    assert data == b"event: state\ndata: demo:1:a v2\n\n"
+    assert state.calls == calls_before + 1  # one render for the change...
+    assert threads[-1] == "request"  # ...in the thread that committed it
+    assert more == 0
+
+
+def test_another_processs_change_is_rendered_and_this_ones_own_is_not():
+    events.register("demo:", State())
+
+    async def scenario():
+        hub = make_hub()
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        hub.message(f"topic\n{events.ORIGIN}\ndemo:1")  # our own, already rendered here
+        await asyncio.sleep(0.1)
+        own = sub.qsize()
+        hub.message("topic\n999-other\ndemo:1")
+        other = await asyncio.wait_for(sub.get(), 2)
+        await hub.aclose()
+        return own, other
+
+    own, other = run(scenario())
+    assert own == 0
+    assert other == b"event: state\ndata: demo:1:a v1\n\n"
+
+
+def test_a_render_that_began_earlier_never_replaces_a_later_one_on_screen():
+    """Renders of one topic (the hub's, a committing thread's) may finish out of order."""
+
+    async def scenario():
+        hub = make_hub()
+        sub = hub.subscribe("demo:1", "demo:1:a")
+        hub._show("demo:1", 2.0, {"demo:1:a": b"new"})
+        hub._show("demo:1", 1.0, {"demo:1:a": b"old"})  # began before the one shown
+        hub._show("demo:1", 3.0, {"demo:1:a": b"newer"})
+        data = await sub.get()
+        await hub.aclose()
+        return data
+
+    assert run(scenario()) == b"newnewer"

@@ -1,4 +1,5 @@
-"""Two uvicorn processes share live events: via PostgreSQL NOTIFY, or via Redis.
+"""Two uvicorn processes share live events (and the closing of streams): via
+PostgreSQL NOTIFY, or via Redis.
 
 Transport ``postgresql`` runs only when DATABASE_URL points at PostgreSQL (the test
 database pytest-django creates is shared with the two servers). Transport ``redis``
@@ -185,6 +186,12 @@ async def scenario(port_a, port_b, servers, db):
     published = time.monotonic()
     await on_b.wait_for(b"n=2;", 1)
     await on_a.wait_for(b"n=2;", 1)
+
+    # Process A ends every demo:1 stream: B's viewer too gets "closed", then EOF.
+    reply = await get(port_a, "/events-test/close/")
+    assert b"200 OK" in reply
+    for stream in (on_b, on_a):
+        await stream.wait_for(b"event: closed\ndata: test\n\n\r\n0\r\n\r\n", 2)  # the end
     for stream in (on_a, on_b):
         stream.close()
     return latency_b

@@ -1,4 +1,4 @@
-"""The indicator chart is valid, accessible, escaped SVG with Indonesian numbers."""
+"""The indicator chart is valid, accessible, escaped SVG, its numbers in the page's language."""
 
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -18,7 +18,8 @@ NBSP = "\u00a0"
 
 @pytest.fixture(autouse=True)
 def english():
-    # Row labels are translatable; English keeps the expectations independent of the catalogue.
+    # Row labels are translatable; English keeps the expectations independent of the
+    # catalogue. Numbers follow the language too: 1,234.5 here, 1.234,5 in Indonesian.
     with translation.override("en"):
         yield
 
@@ -66,21 +67,21 @@ def test_is_a_standalone_accessible_svg():
     assert list(root)[:2] == [title, desc]
 
 
-def test_labels_and_values_in_indonesian_format():
+def test_labels_and_values_in_the_pages_number_format():
     root = parse(chart())
     shown = texts(root)
     for label in ("Baseline 2023", "Kota Batu (2023)", "Jawa Timur (2022)", "Proposed target 2029"):
         assert label in shown
-    for value in (f"12,5{NBSP}%", f"14,2{NBSP}%", f"1.234,5{NBSP}%", f"25{NBSP}%"):
+    for value in (f"12.5{NBSP}%", f"14.2{NBSP}%", f"1,234.5{NBSP}%", f"25{NBSP}%"):
         assert value in shown
     assert len(rects(root)) == 4  # one bar per row
 
 
 def test_description_gives_every_value_in_words():
     desc = parse(chart(title="Cakupan imunisasi")).find(f"{SVG}desc").text
-    assert "Baseline 2023: 12,5\u00a0%." in desc
-    assert "Kota Batu (2023): 14,2\u00a0%." in desc
-    assert "Jawa Timur (2022): 1.234,5\u00a0%." in desc
+    assert "Baseline 2023: 12.5\u00a0%." in desc
+    assert "Kota Batu (2023): 14.2\u00a0%." in desc
+    assert "Jawa Timur (2022): 1,234.5\u00a0%." in desc
     assert "Proposed target 2029: 25\u00a0%." in desc
 
 
@@ -91,18 +92,18 @@ def test_title_is_shown_and_read_out():
     assert parse(chart()).find(f"{SVG}title").text  # a default title when none is given
 
 
-def test_axis_starts_at_zero_with_indonesian_tick_labels():
+def test_axis_starts_at_zero_with_tick_labels_in_the_pages_format():
     shown = texts(parse(chart()))
     ticks = [t for t in shown if NBSP not in t and "(" not in t and not t.startswith(("B", "P"))]
     assert ticks[0] == "0"
-    assert "1.000" in ticks
+    assert "1,000" in ticks
     assert 4 <= len(ticks) <= 6
 
 
 def test_negative_values_put_the_axis_below_zero():
     root = parse(chart(baseline=(2023, Decimal("-3.5")), comparators=[], target=(2029, 2)))
     shown = texts(root)
-    assert f"-3,5{NBSP}%" in shown
+    assert f"-3.5{NBSP}%" in shown
     assert "0" in shown and any(t.startswith("-") and NBSP not in t for t in shown)
 
 
@@ -199,9 +200,9 @@ def test_units_too_long_for_every_value_label_the_axis():
     unit = "per 100.000 kelahiran hidup"
     root = parse(chart(unit=unit, trajectory=[(2025, Decimal("20"))]))
     shown = texts(root)
-    assert "12,5" in shown and unit in shown
+    assert "12.5" in shown and unit in shown
     assert not [t for t in shown if t.endswith(unit) and t != unit and "(" not in t]
-    assert f"12,5{NBSP}{unit}" in root.find(f"{SVG}desc").text
+    assert f"12.5{NBSP}{unit}" in root.find(f"{SVG}desc").text
 
 
 def points(root: ET.Element) -> list[tuple[float, float]]:
@@ -219,8 +220,8 @@ def test_trajectory_draws_one_point_per_year():
     shown = texts(root)
     for year in ("2023", "2024", "2025", "2026", "2029"):
         assert year in shown
-    assert f"16,5{NBSP}%" in shown
-    assert "Targets per year: 2023: 12,5" in root.find(f"{SVG}desc").text
+    assert f"16.5{NBSP}%" in shown
+    assert "Targets per year: 2023: 12.5" in root.find(f"{SVG}desc").text
 
 
 def test_trajectory_years_are_sorted_and_deduplicated():
@@ -247,11 +248,11 @@ def test_same_input_same_markup_and_ids_differ_between_charts():
     assert first.find(f"{SVG}title").get("id") != second.find(f"{SVG}title").get("id")
 
 
-def test_numbers_stay_indonesian_in_english():
+def test_numbers_follow_the_language_of_the_page():
     with translation.override("id"):
         indonesian = texts(parse(chart()))
     assert f"1.234,5{NBSP}%" in indonesian
-    assert f"1.234,5{NBSP}%" in texts(parse(chart()))
+    assert f"1,234.5{NBSP}%" in texts(parse(chart()))
 
 
 @given(
@@ -293,3 +294,44 @@ def test_the_chart_cache_stays_bounded(monkeypatch):
     for year in range(2000, 2010):
         chart(baseline=(year, Decimal(1)))
     assert len(charts._cache) == 3
+
+
+# --- Sizes for the projector -------------------------------------------------------------
+
+
+def test_a_scaled_chart_is_drawn_larger_at_the_same_width():
+    plain, large = parse(chart(width=840)), parse(chart(width=840, scale=1.75))
+    assert large.get("width") == plain.get("width") == "840"
+    drawn_width = float(large.get("viewBox").split()[2])
+    assert drawn_width == pytest.approx(480)  # laid out as a 480 px chart, shown 840 px wide
+    shown = 840 / drawn_width
+    assert min(float(t.get("font-size")) for t in large.iter(f"{SVG}text")) * shown >= 21
+    assert int(large.get("height")) > int(plain.get("height"))
+
+
+def test_the_data_room_chart_is_unchanged_by_default():
+    assert chart() == chart(scale=1, target_label="", point_labels=True)
+    assert parse(chart()).get("viewBox") == "0 0 640 " + parse(chart()).get("height")
+
+
+def test_long_labels_are_shortened_to_fit_a_narrow_chart():
+    label = "Target akses sanitasi universal nasional"
+    root = parse(chart(comparators=[(label, 2019, 100)], width=840, scale=1.75))
+    (shown,) = [t for t in texts(root) if t.startswith("Target akses")]
+    assert shown.endswith("… (2019)") and len(shown) <= 28
+    assert f"{label} (2019)" in ET.tostring(root, encoding="unicode")  # in full as a tooltip
+
+
+def test_the_target_bar_can_name_an_offer_instead_of_the_proposal():
+    root = parse(chart(target=(2023, 30), target_label="Offered target 2023"))
+    shown = texts(root)
+    assert "Offered target 2023" in shown
+    assert not any(text.startswith("Proposed target") for text in shown)
+
+
+def test_the_line_can_leave_its_values_to_a_table():
+    trajectory = [(2024, Decimal("14")), (2025, Decimal("16.5"))]
+    root = parse(chart(trajectory=trajectory, point_labels=False))
+    assert f"16.5{NBSP}%" not in texts(root)
+    assert len(list(root.iter(f"{SVG}circle"))) == 3
+    assert "2025: 16.5" in root.find(f"{SVG}desc").text  # still read out

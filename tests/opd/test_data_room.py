@@ -113,7 +113,7 @@ def test_text_in_a_number_field_is_refused_and_the_rest_is_kept(client, dinkes_s
         headers={"HX-Request": "true"},
     )
     body = response.content.decode()
-    assert "Masukkan angka" in body or "Masukkan sebuah bilangan" in body
+    assert "“dua puluh”" in body and "1.234,5" in body  # what was typed, and an example
     assert 'value="dua puluh"' in body
     assert 'value="Prevalensi stunting"' in body
     assert 'value="e-PPGBM"' in body
@@ -157,7 +157,7 @@ def test_staff_edits_an_indicator_row(client, dinkes_staff, complete_indicator):
     )
     assert "<form" in form
     data = _prefixed(
-        f"ind-{complete_indicator.pk}", dict(INDICATOR_POST, unit="kasus", baseline_value="1.234,5")
+        f"ind-{complete_indicator.pk}", dict(INDICATOR_POST, unit="indeks", baseline_value="1.234,5")
     )
     response = client.post(url, data, headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -237,7 +237,7 @@ def test_submit_needs_post(client, dinkes_head, dinkes_room, dinkes):
 @pytest.fixture
 def submitted_room(client, dinkes_head, dinkes_room, dinkes):
     client.force_login(dinkes_head)
-    client.post(reverse("opd:submit", args=[dinkes.code]))
+    client.post(reverse("opd:submit", args=[dinkes.code]), {"confirm_incomplete": "1"})
     client.logout()
     dinkes_room.refresh_from_db()
     return dinkes_room
@@ -260,7 +260,7 @@ def test_an_incomplete_program_cannot_be_marked_ready(
 ):
     make_indicator(dinkes_room, complete=False, name="Angka Kematian Bayi")
     client.force_login(dinkes_head)
-    client.post(reverse("opd:submit", args=[dinkes.code]))
+    client.post(reverse("opd:submit", args=[dinkes.code]), {"confirm_incomplete": "1"})
     client.force_login(operator)
     response = client.post(reverse("opd:review_ready", args=[dinkes.code]))
     body = response.content.decode()

@@ -403,7 +403,7 @@ def test_good_upload_creates_programs_indicators_comparators_and_rows_in_one_go(
                     COL_PROGRAM: "Inovasi Sayang Ibu",
                     COL_PROGRAM_KIND: "Inovasi",  # codes ignore case
                     COL_INDICATOR: "Ibu hamil mendapat tablet tambah darah",
-                    COL_UNIT: "orang",
+                    COL_UNIT: "indeks",
                     COL_POLARITY: "naik",
                     "Agregasi": "kumulatif",
                     COL_BASELINE_VALUE: "1.234,5",
@@ -588,8 +588,8 @@ def test_upload_with_bad_rows_changes_nothing_and_lists_exactly_those_rows(
         ("Indikator", 5, COL_BASELINE_YEAR),
     ]
     first, second = (e.message for e in result.errors)
-    assert "Row 3" in first and "Baseline nilai" in first and "banyak" in first
-    assert second == f"Row 5: the baseline year {next_year} is in the future."
+    assert "Baseline nilai" in first and "banyak" in first
+    assert second == f"The baseline year {next_year} is in the future."
     assert result.counts() == dict.fromkeys(result.counts(), 0)
     assert database_state(filled_room) == before
     assert not AuditEntry.objects.filter(action="opd.dataroom.import").exists()
@@ -695,7 +695,7 @@ def test_required_cells_are_named_by_row_and_column(data_room, dinkes_staff):
         ("Indikator", 2, COL_BASELINE_VALUE),
         ("Indikator", 2, COL_BASELINE_SOURCE),
     ]
-    assert result.errors[0].message == "Row 2: “Satuan” is required."
+    assert result.errors[0].message == "“Satuan” is required."
 
 
 @pytest.mark.django_db
@@ -712,11 +712,11 @@ def test_required_cells_are_named_by_row_and_column(data_room, dinkes_staff):
             "must not be greater",
         ),
         ({COL_POLARITY: "rentang", COL_RANGE_MIN: 10}, COL_RANGE_MAX, "needs both"),
-        ({COL_BASELINE_VALUE: "12.5"}, COL_BASELINE_VALUE, "must be a number"),
+        ({COL_BASELINE_VALUE: "12.5"}, COL_BASELINE_VALUE, "12,5"),
     ],
 )
 def test_years_ranges_and_numbers_are_checked(data_room, dinkes_staff, overrides, column, fragment):
-    content = make_upload([indicator_row(**{COL_UNIT: "orang", **overrides})])
+    content = make_upload([indicator_row(**{COL_UNIT: "indeks", **overrides})])
 
     with translation.override("en"):
         result = imports(data_room, content, dinkes_staff)

@@ -1,11 +1,12 @@
-"""English UI formats: English words and dates, Indonesian numbers (1.234,5).
+"""English UI formats: English words, numbers (1,234.5) and day-first dates.
 
-Officials who switch to English still read and type figures the way the city's
-documents write them, so a number never changes meaning with the language.
+A person who chooses English reads and types numbers the English way; the parser
+(``lelang.numbers.parse_number``) follows the active language and refuses what
+would be ambiguous, so a figure never silently changes meaning with the language.
 """
 
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "."
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
 
 DATE_FORMAT = "j F Y"  # 25 October 2025
