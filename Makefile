@@ -46,6 +46,7 @@ test: $(VENV)/.installed-test
 # Performance figures (DESIGN.md §6), printed as one line each; needs PostgreSQL on 127.0.0.1.
 bench: $(VENV)/.installed-test
 	$(BIN)/python manage.py bench_live $(BENCH_ARGS)
+	$(BIN)/python manage.py bench_excel
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

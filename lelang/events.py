@@ -43,7 +43,16 @@ leaves a rolled-back transaction. After the commit, by the first that applies:
   with ``loop.call_soon_threadsafe`` (``publish`` is called from worker threads).
 * No server loop (tests, management commands with SQLite): nothing happens.
 
-On the event loop the :class:`Hub` then, for a topic that has viewers here:
+When the commit happens in a thread of a server process whose viewers watch the
+topic (a request: the panel sends an offer), that thread renders the topic for them
+itself, right after sending the message, and hands the frames to the loop
+(:meth:`Hub.claim_render`, :meth:`Hub.render_here`); the message then reads
+``topic\n<origin>\n<topic>`` and this process's hub ignores its own. Otherwise the
+request would go on to render its own answer while the hub rendered in another
+thread, both at half speed under the GIL. Renders of a topic may finish out of
+order; a render is only shown if none that began later was shown before.
+
+Otherwise, on the event loop the :class:`Hub`, for a topic that has viewers here:
 
 1. coalesces: while a render of the topic runs, any number of further events
    schedule exactly one more render afterwards;

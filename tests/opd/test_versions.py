@@ -26,7 +26,13 @@ def _indicator(pk, name, **extra):
         "baseline": {"value": "27.5000", "year": 2017, "source": "Dinkes 2017"},
         "target": {"value": "14.0000", "year": 2023},
         "comparators": [
-            {"label": "Jawa Timur", "kind": "province", "value": "26.9000", "year": 2017, "source": "Riskesdas"}
+            {
+                "label": "Jawa Timur",
+                "kind": "province",
+                "value": "26.9000",
+                "year": 2017,
+                "source": "Riskesdas",
+            }
         ],
         "supporting_tables": [
             {
@@ -44,11 +50,24 @@ def _indicator(pk, name, **extra):
 
 
 def _snapshot(*programs, attachments=()):
-    return {"opd": "dinkes", "period": "RPJMD", "programs": list(programs), "attachments": list(attachments)}
+    return {
+        "opd": "dinkes",
+        "period": "RPJMD",
+        "programs": list(programs),
+        "attachments": list(attachments),
+    }
 
 
 def _program(pk, name, *indicators, **extra):
-    return {"id": pk, "name": name, "kind": "program", "description": "", "budget": None, "indicators": list(indicators), **extra}
+    return {
+        "id": pk,
+        "name": name,
+        "kind": "program",
+        "description": "",
+        "budget": None,
+        "indicators": list(indicators),
+        **extra,
+    }
 
 
 BASE = _snapshot(_program(1, "Gizi", _indicator(10, "Stunting"), _indicator(11, "Wasting")))
@@ -136,7 +155,13 @@ def test_comparators_added_removed_and_changed():
     comparators = later["programs"][0]["indicators"][0]["comparators"]
     comparators[0]["value"] = "25.0000"
     comparators.append(
-        {"label": "Nasional", "kind": "national", "value": "30.8", "year": 2018, "source": "Riskesdas"}
+        {
+            "label": "Nasional",
+            "kind": "national",
+            "value": "30.8",
+            "year": 2018,
+            "source": "Riskesdas",
+        }
     )
     later["programs"][0]["indicators"][1]["comparators"] = []
     stunting, wasting = diff_snapshots(BASE, later).programs[0].children
@@ -219,10 +244,12 @@ def test_a_version_is_compared_with_the_room_as_it_is_now(
 ):
     _submit(dinkes_room, dinkes_head)
     _reopen_for_edit(dinkes_room)
-    Indicator.objects.filter(pk=complete_indicator.pk).update(baseline_source="Profil Kesehatan 2017")
+    Indicator.objects.filter(pk=complete_indicator.pk).update(
+        baseline_source="Profil Kesehatan Kota Malang"
+    )
     client.force_login(dinkes_staff)
     body = client.get(reverse("opd:versions", args=[dinkes.code])).content.decode()
-    assert "Profil Kesehatan 2017" in body
+    assert "Profil Kesehatan 2017" in body and "Profil Kesehatan Kota Malang" in body
     assert "belum diajukan" in body
 
 
