@@ -205,6 +205,57 @@ def verify_chain() -> ChainReport:
     return ChainReport(True, checked, last_seq, prev_hash)
 
 
+def chain_head() -> tuple[int, str]:
+    """The newest entry's seq and hash, as kept in the chain-head row."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS_HASH)
+
+
+@dataclass(frozen=True)
+class HeadCheck:
+    """How the chain compares with a head hash written down outside the database."""
+
+    ok: bool
+    head_seq: int
+    found_seq: int | None  # where the written-down hash is in the chain, if anywhere
+
+
+def check_expected_head(expected: str, *, appended_ok: bool = False) -> HeadCheck:
+    """Compare the chain with a head hash kept outside the database (``audit_head``).
+
+    The chain links every entry to the one before, so when an intact chain still
+    contains the written-down hash, nothing up to that entry was rewritten. With
+    ``appended_ok`` entries added since are fine; otherwise the head must be it.
+    """
+    expected = expected.strip().lower()
+    head_seq, head_hash = chain_head()
+    found = AuditEntry.objects.filter(hash=expected).values_list("seq", flat=True).first()
+    if head_hash == expected and head_seq:
+        found = head_seq
+    ok = found is not None and (found == head_seq or appended_ok)
+    return HeadCheck(ok, head_seq, found)
+
+
+def describe_head_check(check: HeadCheck) -> str:
+    if check.found_seq is None:
+        return _(
+            "Audit head DIFFERS: the written-down hash is nowhere in the chain, so the chain "
+            "was rewritten or replaced (the head is now #%(head)s)."
+        ) % {"head": check.head_seq}
+    if check.found_seq == check.head_seq:
+        return _("The written-down hash is the current head, #%(seq)s.") % {
+            "seq": check.head_seq
+        }
+    return _(
+        "Audit head differs: the written-down hash is entry #%(seq)s; %(count)s entries "
+        "were added after it (the head is now #%(head)s)."
+    ) % {
+        "seq": check.found_seq,
+        "count": check.head_seq - check.found_seq,
+        "head": check.head_seq,
+    }
+
+
 def describe_report(report: ChainReport) -> str:
     """One sentence for people: intact, or which entry is the first bad one and why."""
     if report.ok:

@@ -181,6 +181,9 @@ RENDER_THREADS = 4
 DROP_GRACE_SECONDS = 5.0
 #: A quiet LISTEN connection is checked with a query this often (seconds).
 LISTEN_PING_SECONDS = 30.0
+#: A committing thread that rendered its change waits this long at most for the loop
+#: to have sent it to every viewer (see Hub.render_here).
+SHOW_WAIT_SECONDS = 0.5
 #: close_streams() waits this long at most for the final render before closing.
 CLOSE_RENDER_SECONDS = 5.0
 #: LISTEN reconnection backoff (seconds): first wait and ceiling.
@@ -740,18 +743,27 @@ class Hub:
 
     def render_here(self, topic: str, wanted: set[str]) -> None:
         """Render ``topic`` in this (committing) thread and hand the frames to the loop
-        to broadcast; if that fails, the hub renders it as usual."""
+        to broadcast; if that fails, the hub renders it as usual.
+
+        Then wait (at most ``SHOW_WAIT_SECONDS``) until the loop has written them to
+        every viewer here, for the same reason: the sending, too, would otherwise share
+        the GIL with the rest of the request.
+        """
         started = time.monotonic()
         self.renders += 1
         frames = _render_frames(renderer_for(topic), topic, wanted, own_connection=True)
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        with contextlib.suppress(RuntimeError):
+        shown = threading.Event()
+        try:
             if frames is None:
                 loop.call_soon_threadsafe(self.topic_changed, topic)
-            else:
-                loop.call_soon_threadsafe(self._show, topic, started, frames)
+                return
+            loop.call_soon_threadsafe(self._show, topic, started, frames, shown)
+        except RuntimeError:  # the loop closed meanwhile
+            return
+        shown.wait(SHOW_WAIT_SECONDS)
 
     def _forget(self, topic: str) -> None:
         """``topic`` changed and is being rendered elsewhere: no snapshot or render
@@ -761,13 +773,24 @@ class Hub:
         if render is not None:
             render.stale = True
 
-    def _show(self, topic: str, started: float, frames: dict[str, bytes]) -> None:
+    def _show(
+        self,
+        topic: str,
+        started: float,
+        frames: dict[str, bytes],
+        shown: threading.Event | None = None,
+    ) -> None:
         """Broadcast a render begun at ``started`` unless one begun later was shown
-        already: renders of one topic may finish out of order, screens never go back."""
-        if started < self._shown.get(topic, -1.0):
-            return
-        self._shown[topic] = started
-        self._broadcast(frames)
+        already: renders of one topic may finish out of order, screens never go back.
+
+        ``shown`` is set once every viewer's stream has written its frame: the viewers'
+        tasks woken by the broadcast run before a callback scheduled after them.
+        """
+        if started >= self._shown.get(topic, -1.0):
+            self._shown[topic] = started
+            self._broadcast(frames)
+        if shown is not None:
+            self._loop.call_soon(shown.set)
 
     def close_streams(self, prefix: str, reason: str = "") -> None:
         """End this process's streams whose channel starts with ``prefix``: each gets

@@ -218,7 +218,8 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
-# Numbers are shown and typed the Indonesian way (1.234,5) in both languages.
+# Numbers are shown and typed in the page's language (1.234,5 or 1,234.5) and read by
+# lelang.numbers.parse_number; the separators come from these format modules.
 FORMAT_MODULE_PATH = ["lelang.formats"]
 
 STATIC_URL = "static/"

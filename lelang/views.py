@@ -1,20 +1,33 @@
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from lelang.audit import audit_record, describe_report, verify_chain
-from lelang.forms import LoginForm
+from lelang.audit_log import (
+    action_label,
+    changes,
+    changes_text,
+    date_bounds,
+    person_filter,
+    unit_filter,
+)
+from lelang.forms import AuditFilterForm, LoginForm
 from lelang.models import AuditEntry
 from lelang.navigation import sections_for
+from lelang.spreadsheet import csv_text
 from opd.selectors import current_tenure
 
 
@@ -67,32 +80,93 @@ def language_set(request):
     return set_language(request)
 
 
-@require_GET
-@permission_required("lelang.view_auditentry", raise_exception=True)
-def audit_log(request):
-    entries = AuditEntry.objects.select_related("actor")
-    query = request.GET.get("q", "").strip()
-    action = request.GET.get("action", "").strip()
-    if query:
+def _audit_entries(request) -> tuple[AuditFilterForm, object, dict]:
+    """The entries the audit log's filters select, newest first."""
+    actions = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+    form = AuditFilterForm(request.GET or None, actions=actions)
+    filters = form.filters()
+    entries = AuditEntry.objects.all()
+    if query := filters.get("q", "").strip():
         entries = entries.filter(
             Q(actor_label__icontains=query)
             | Q(object_repr__icontains=query)
             | Q(action__icontains=query)
         )
-    if action:
-        entries = entries.filter(action=action)
+    if "person" in filters:
+        entries = entries.filter(person_filter(filters["person"]))
+    if "opd" in filters:
+        entries = entries.filter(unit_filter(filters["opd"]))
+    if "action" in filters:
+        entries = entries.filter(action=filters["action"])
+    entries = entries.filter(date_bounds(filters.get("date_from"), filters.get("date_to")))
+    return form, entries, filters
+
+
+@require_GET
+@permission_required("lelang.view_auditentry", raise_exception=True)
+def audit_log(request):
+    form, entries, _filters = _audit_entries(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "query": query,
-        "action": action,
-        "actions": AuditEntry.objects.order_by("action")
-        .values_list("action", flat=True)
-        .distinct(),
-        "chain": None,
-    }
+    names = {}
+    for entry in page:
+        entry.label = action_label(entry.action)
+        entry.changes = changes(entry, names)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("verify", None)
+    context = {"form": form, "page": page, "querystring": query.urlencode(), "chain": None}
     if "verify" in request.GET:
         report = verify_chain()
         context["chain"] = {"ok": report.ok, "message": describe_report(report)}
     template = "lelang/audit_log.html#audit-table" if request.htmx else "lelang/audit_log.html"
     return render(request, template, context)
+
+
+@require_GET
+@permission_required("lelang.view_auditentry", raise_exception=True)
+def audit_export(request):
+    """The filtered log as CSV; the export is itself an entry in the chain."""
+    _form, entries, filters = _audit_entries(request)
+    count = entries.count()
+    audit_record(
+        action="lelang.audit.export",
+        after={
+            "filters": {k: str(getattr(v, "pk", v)) for k, v in filters.items()},
+            "rows": count,
+        },
+        request=request,
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="log-audit-{stamp}.csv"'
+    response.write("\ufeff")  # so that Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "#",
+            _("Time"),
+            _("Who"),
+            _("Action"),
+            _("Action (code)"),
+            _("Object"),
+            _("Changes"),
+            _("Client IP"),
+            _("Hash"),
+        ]
+    )
+    names = {}
+    for entry in entries.order_by("seq").iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                entry.seq,
+                timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
+                csv_text(entry.actor_label),
+                csv_text(action_label(entry.action)),
+                entry.action,
+                csv_text(entry.object_repr),
+                csv_text(changes_text(entry, names)),
+                entry.ip or "",
+                entry.hash,
+            ]
+        )
+    return response

@@ -9,7 +9,6 @@ that can disguise them: right-to-left overrides (``gnp.exe`` shown as ``exe.png`
 zero-width and other invisible format characters, and control characters.
 """
 
-import os
 import unicodedata
 
 import filetype
@@ -80,15 +79,17 @@ def stored_name(original: str, content_type: str) -> str:
     """The name a file is kept and downloaded under: ``original`` cleaned (see the
     module doc), its extension that of the detected ``content_type``."""
     name = " ".join(clean_text(original).replace("/", " ").replace("\\", " ").split())
-    name = name.lstrip(". ")  # no hidden files, no "..": the name is a label only
-    stem, ext = os.path.splitext(name)
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
     wanted = extension_for(content_type)
     _label, _ext, aliases = ALLOWED.get(content_type, ("", wanted, ()))
-    given = ext[1:].casefold()
+    given = ext.casefold()
     if given == wanted or given in aliases:
-        wanted = ext[1:]  # "Foto.JPEG" stays as it is
+        wanted = ext  # "Foto.JPEG" stays as it is
     elif not (given.isascii() and given.isalpha() and len(given) <= 5):
         stem = name  # "Laporan v1.2": the dot is part of the name, not an extension
-    stem = stem.rstrip(". ") or FALLBACK_STEM
+    # No hidden files and no "..": the name is a label only, but it is saved on PCs.
+    stem = stem.strip(". ") or FALLBACK_STEM
     stem = stem[: MAX_NAME_LENGTH - len(wanted) - 1].rstrip(". ") or FALLBACK_STEM
     return f"{stem}.{wanted}"

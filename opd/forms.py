@@ -208,7 +208,9 @@ class IndicatorForm(forms.ModelForm):
         target, baseline = data.get("target_year"), data.get("baseline_year")
         if target and baseline and target < baseline:
             self.add_error("target_year", _("The target year cannot be before the baseline year."))
-        if (data.get("target_value") is None) != (target is None):
+        # A target or year already refused (a year of 1800) is not "missing" as well.
+        refused = self.has_error("target_value") or self.has_error("target_year")
+        if not refused and (data.get("target_value") is None) != (target is None):
             self.add_error(
                 "target_value" if data.get("target_value") is None else "target_year",
                 _("Give both the proposed end target and its year, or neither."),
@@ -299,6 +301,7 @@ class AttachmentForm(forms.Form):
         self.fields["indicator"].queryset = Indicator.objects.filter(
             program__data_room=data_room
         ).order_by("program__order", "order", "pk")
+        self.fields["indicator"].empty_label = _("The data room as a whole")
         self.content_type = None
 
     def clean_file(self):
@@ -335,8 +338,10 @@ class ReviewCommentForm(forms.Form):
 
     def __init__(self, *args, programs, require_text=True, **kwargs):
         super().__init__(*args, **kwargs)
-        # Returning or marking ready takes the text in the box along, if there is any.
-        self.fields["text"].required = require_text
+        # "Add comment" needs a text; returning or marking ready takes the text in the
+        # box along if there is one, so the field is not marked as required.
+        self.require_text = require_text
+        self.fields["text"].required = False
         choices = [("", _("The data room as a whole"))]
         self._targets = {"": (None, None)}
         for program in programs:
@@ -349,6 +354,12 @@ class ReviewCommentForm(forms.Form):
                 self._targets[key] = (None, indicator)
         self.fields["about"].choices = choices
         self.fields["about"].required = False
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if self.require_text and not text:
+            raise forms.ValidationError(self.fields["text"].error_messages["required"])
+        return text
 
     @property
     def target(self):

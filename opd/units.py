@@ -101,6 +101,7 @@ UNITS: tuple[Unit, ...] = (
         "lokasi",
         "kunjungan",
         "wisatawan",
+        "objek",
         "kali",
         "buah",
     ),
@@ -206,4 +207,5 @@ def format_in_unit(value, unit: str | None) -> str:
     if known.kind == Kind.MONEY:
         return format_rupiah(number, scale=known.scale)
     shown = format_number(number, 0 if known.kind == Kind.COUNT else 4)
-    return f"{shown}{NBSP}{known.name}" if known.name else shown
+    written = " ".join(str(unit or "").split())  # as the unit wrote it: "KK", "Kelurahan"
+    return f"{shown}{NBSP}{written}" if written else shown

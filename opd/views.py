@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
+from lelang.audit import audit_record
 from lelang.templatetags.numbers import angka, rupiah, satuan
 from opd import services
 from opd.access import (
@@ -577,6 +578,8 @@ def attachment_download(request, pk):
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # A read an inspector may need to trace: who took which evidence out, and when.
+    audit_record(action="opd.attachment.download", obj=attachment, request=request)
     return response
 
 
@@ -605,6 +608,9 @@ def excel_export(request, code):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"ruang-data-{room.opd.code}-{stamp}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit_record(
+        action="opd.dataroom.export", obj=room, after={"file": filename}, request=request
+    )
     return response
 
 

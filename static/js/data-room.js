@@ -23,7 +23,14 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     const target = event.detail.target;
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    const form = source && source.closest("form");
     place = target && target.id ? { id: target.id, top: topOf(target) } : null;
+    // Rows of a breakdown table are typed one after the other: after a saved row the
+    // cursor goes back to the first box of the same (now empty) row form.
+    if (place && form && form.classList.contains("row-form")) {
+      place.rowForm = form.getAttribute("action");
+    }
   });
 
   document.addEventListener("htmx:afterSwap", function () {
@@ -35,7 +42,7 @@
     const shift = topOf(element) - before.top;
     if (Math.abs(shift) >= 1) window.scrollBy({ top: shift, behavior: "instant" });
 
-    const error = element.querySelector(".field--error, .field__error");
+    const error = element.querySelector(".field--error, [role=alert]");
     if (error) {
       if (!inView(error)) error.scrollIntoView({ block: "center", behavior: "instant" });
       const field = error.querySelector("input, select, textarea");
@@ -45,6 +52,12 @@
     // A long form replaced by the short saved text can leave it above the viewport.
     if (element.getBoundingClientRect().bottom < 0) {
       element.scrollIntoView({ block: "start", behavior: "instant" });
+    }
+    if (before.rowForm) {
+      const first = element.querySelector(
+        'form[action="' + CSS.escape(before.rowForm) + '"] input:not([type=hidden])'
+      );
+      if (first) first.focus({ preventScroll: true });
     }
   });
 })();

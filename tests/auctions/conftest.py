@@ -66,13 +66,19 @@ def on_stage(item, operator):
     return item
 
 
-@pytest.fixture
-def offer(on_stage, dinkes, mayor):
+def arbitrary_offer(item, opd, mayor, **kwargs):
+    """An offer with every value of :func:`full_values` (50 unless ``value_for``):
+    deliberately arbitrary, so sent past the ambition check (tested on its own)."""
     return services.offer_issue(
-        item=on_stage,
-        opd=dinkes,
+        item=item,
+        opd=opd,
         deadline_year=2023,
-        values=full_values(on_stage, dinkes),
-        send_anyway=True,  # 50 everywhere: deliberately arbitrary, not an ambitious offer
+        values=full_values(item, opd, **kwargs),
+        send_anyway=True,
         user=mayor,
     )
+
+
+@pytest.fixture
+def offer(on_stage, dinkes, mayor):
+    return arbitrary_offer(on_stage, dinkes, mayor)

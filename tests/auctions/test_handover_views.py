@@ -8,27 +8,16 @@ from auctions.models import Decision, Negotiation
 from auctions.selectors import settled_indicators
 from lelang.models import AuditEntry
 from opd.selectors import holds_head_position
-from tests.auctions.conftest import full_values
+from tests.auctions.conftest import arbitrary_offer
 from tests.factories import PASSWORD, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
 
-def _offer(item, opd, mayor):
-    return services.offer_issue(
-        item=item,
-        opd=opd,
-        deadline_year=2023,
-        values=full_values(item, opd),
-        user=mayor,
-        send_anyway=True,
-    )
-
-
 @pytest.fixture
 def refused(on_stage, dinkes, mayor, dinkes_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     services.decision_record(
         offer=offer,
         kind="refuse",
@@ -148,7 +137,7 @@ def test_the_former_heads_answer_page_says_who_answers_now(
 def test_five_wrong_passwords_on_an_answer_lock_the_account(
     client, on_stage, dinkes, mayor, dinkes_head
 ):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     client.force_login(dinkes_head)
     url = reverse("auctions:decision_create", args=[offer.pk])
     for _attempt in range(5):
@@ -164,7 +153,7 @@ def test_bappeda_reopens_an_agreed_indicator_from_the_console(
 ):
     from opd.models import Theme
 
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     services.decision_record(offer=offer, kind="accept", user=dinkes_head, password=PASSWORD)
     theme = Theme.objects.create(code="aki", name="AKI")
     indicator = offer.targets.first().indicator

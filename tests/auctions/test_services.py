@@ -11,22 +11,10 @@ from auctions import services
 from auctions.models import AgendaItem, AgreedTarget, Decision, Negotiation, Offer
 from auctions.states import IllegalTransition
 from lelang.models import AuditEntry
-from tests.auctions.conftest import full_values
+from tests.auctions.conftest import arbitrary_offer, full_values
 from tests.factories import PASSWORD, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
-
-
-def _offer(item, opd, mayor, **kwargs):
-    # The values are arbitrary (50 everywhere): the ambition check is tested on its own.
-    return services.offer_issue(
-        item=item,
-        opd=opd,
-        deadline_year=2023,
-        values=full_values(item, opd, **kwargs),
-        send_anyway=True,
-        user=mayor,
-    )
 
 
 def test_starting_an_item_puts_it_on_stage_with_its_timer(on_stage, session):
@@ -45,7 +33,7 @@ def test_only_one_item_on_stage_at_a_time(on_stage, session, dindik, operator):
 
 
 def test_an_offer_moves_the_item_to_negotiating_and_is_version_1(on_stage, dinkes, mayor):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     on_stage.refresh_from_db()
     assert offer.version == 1
     assert on_stage.state == AgendaItem.State.NEGOTIATING
@@ -64,13 +52,13 @@ def test_an_offer_with_a_missing_year_saves_nothing(on_stage, dinkes, mayor):
 
 def test_an_offer_of_130_percent_saves_nothing(on_stage, dinkes, mayor):
     with pytest.raises(ValidationError, match="antara 0 dan 100"):
-        _offer(on_stage, dinkes, mayor, value_for=lambda i, y: Decimal("130"))
+        arbitrary_offer(on_stage, dinkes, mayor, value_for=lambda i, y: Decimal("130"))
     assert not Offer.objects.exists()
 
 
 def test_no_offer_before_the_item_is_on_stage(item, dinkes, mayor):
     with pytest.raises(ValidationError):
-        _offer(item, dinkes, mayor)
+        arbitrary_offer(item, dinkes, mayor)
 
 
 def _answer(offer, user, kind="accept", password=PASSWORD, **kwargs):
@@ -80,11 +68,11 @@ def _answer(offer, user, kind="accept", password=PASSWORD, **kwargs):
 def test_counter_then_new_version_then_accept_creates_agreed_targets(
     on_stage, dinkes, mayor, dinkes_head
 ):
-    v1 = _offer(on_stage, dinkes, mayor)
+    v1 = arbitrary_offer(on_stage, dinkes, mayor)
     counter = {key: Decimal("60") for key in full_values(on_stage, dinkes)}
     _answer(v1, dinkes_head, "counter", reason="Anggaran belum cukup", counter_values=counter)
     assert Decision.objects.get(offer=v1).targets.count() == 10
-    v2 = _offer(on_stage, dinkes, mayor, value_for=lambda i, y: Decimal("55"))
+    v2 = arbitrary_offer(on_stage, dinkes, mayor, value_for=lambda i, y: Decimal("55"))
     assert v2.version == 2
     _answer(v2, dinkes_head)
     on_stage.refresh_from_db()
@@ -94,15 +82,15 @@ def test_counter_then_new_version_then_accept_creates_agreed_targets(
 
 
 def test_a_superseded_version_cannot_be_answered(on_stage, dinkes, mayor, dinkes_head):
-    v1 = _offer(on_stage, dinkes, mayor)
-    _offer(on_stage, dinkes, mayor)
+    v1 = arbitrary_offer(on_stage, dinkes, mayor)
+    arbitrary_offer(on_stage, dinkes, mayor)
     with pytest.raises(ValidationError, match="digantikan oleh versi 2"):
         _answer(v1, dinkes_head)
     assert not Decision.objects.exists()
 
 
 def test_a_second_answer_to_the_same_version_is_refused(on_stage, dinkes, mayor, dinkes_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     counter = {key: Decimal("60") for key in full_values(on_stage, dinkes)}
     _answer(offer, dinkes_head, "counter", reason="Terlalu berat", counter_values=counter)
     with pytest.raises(ValidationError, match="sudah dijawab"):
@@ -111,14 +99,14 @@ def test_a_second_answer_to_the_same_version_is_refused(on_stage, dinkes, mayor,
 
 
 def test_the_password_must_be_re_entered(on_stage, dinkes, mayor, dinkes_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     with pytest.raises(ValidationError, match="Kata sandi"):
         _answer(offer, dinkes_head, password="salah")
     assert not Decision.objects.exists()
 
 
 def test_staff_and_other_heads_cannot_answer(on_stage, dinkes, mayor, dinkes_staff, dindik_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     for user in (dinkes_staff, dindik_head):
         with pytest.raises(ValidationError):
             _answer(offer, user)
@@ -126,7 +114,7 @@ def test_staff_and_other_heads_cannot_answer(on_stage, dinkes, mayor, dinkes_sta
 
 
 def test_a_refusal_needs_a_reason_and_flags_the_position(on_stage, dinkes, mayor, dinkes_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     with pytest.raises(ValidationError):
         _answer(offer, dinkes_head, "refuse")
     _answer(offer, dinkes_head, "refuse", reason_category="budget", reason="Anggaran tidak ada")
@@ -139,7 +127,7 @@ def test_a_refusal_needs_a_reason_and_flags_the_position(on_stage, dinkes, mayor
 def test_handing_over_after_a_refusal_opens_a_new_negotiation(
     on_stage, dinkes, mayor, dinkes_head, operator
 ):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     _answer(offer, dinkes_head, "refuse", reason_category="budget", reason="Tidak sanggup")
     acting = UserFactory(username="plt.dinkes", name="Plt. Kepala Dinkes", role="opd_head")
     tenure = make_member(acting, dinkes)
@@ -148,7 +136,7 @@ def test_handing_over_after_a_refusal_opens_a_new_negotiation(
     assert on_stage.state == AgendaItem.State.NEGOTIATING
     new = Negotiation.objects.get(number=2)
     assert new.official == tenure.official
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     assert offer.negotiation == new and offer.version == 1
     with pytest.raises(ValidationError):
         _answer(offer, dinkes_head)  # the old head no longer answers
@@ -170,7 +158,7 @@ def test_postponing_moves_the_item_to_a_later_session(on_stage, later_session, o
 def test_an_accepted_item_cannot_be_postponed(
     on_stage, dinkes, mayor, dinkes_head, later_session, operator
 ):
-    _answer(_offer(on_stage, dinkes, mayor), dinkes_head)
+    _answer(arbitrary_offer(on_stage, dinkes, mayor), dinkes_head)
     with pytest.raises(IllegalTransition):
         services.item_postpone(item=on_stage, to_session=later_session, user=operator)
 
@@ -196,7 +184,7 @@ def test_timer_pause_and_resume(on_stage, session, operator):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 def test_two_concurrent_answers_make_exactly_one_decision(on_stage, dinkes, mayor, dinkes_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -235,7 +223,7 @@ def test_a_session_closes_only_with_nothing_on_stage(
 ):
     with pytest.raises(ValidationError):
         services.session_close(session=session, user=operator)
-    _answer(_offer(on_stage, dinkes, mayor), dinkes_head)
+    _answer(arbitrary_offer(on_stage, dinkes, mayor), dinkes_head)
     services.session_close(session=session, user=operator)
     session.refresh_from_db()
     assert session.status == "closed"

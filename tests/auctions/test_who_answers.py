@@ -18,21 +18,10 @@ from auctions.selectors import handover_candidates
 from lelang.models import AuditEntry
 from opd.models import Tenure
 from opd.selectors import holds_head_position
-from tests.auctions.conftest import full_values
+from tests.auctions.conftest import arbitrary_offer, full_values
 from tests.factories import PASSWORD, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
-
-
-def _offer(item, opd, mayor):
-    return services.offer_issue(
-        item=item,
-        opd=opd,
-        deadline_year=2023,
-        values=full_values(item, opd),
-        user=mayor,
-        send_anyway=True,
-    )
 
 
 def _answer(offer, user, kind="accept", **kwargs):
@@ -42,7 +31,7 @@ def _answer(offer, user, kind="accept", **kwargs):
 
 
 def _refused(on_stage, dinkes, mayor, dinkes_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     _answer(offer, dinkes_head, "refuse", reason_category="budget", reason="Anggaran tidak ada")
     return offer
 
@@ -58,7 +47,7 @@ def test_a_staff_member_named_on_a_negotiation_cannot_answer(on_stage, dinkes, m
     # However a negotiation came to name them, staff do not hold the head position.
     staff_official = dinkes_staff.official
     negotiation = Negotiation.objects.create(item=on_stage, opd=dinkes, official=staff_official)
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     assert offer.negotiation == negotiation
     with pytest.raises(services.AnswerNotAllowed, match="jabatan kepala"):
         _answer(offer, dinkes_staff)
@@ -67,14 +56,14 @@ def test_a_staff_member_named_on_a_negotiation_cannot_answer(on_stage, dinkes, m
 
 def test_the_head_of_another_unit_cannot_answer_for_this_one(on_stage, dinkes, mayor, dindik_head):
     Negotiation.objects.create(item=on_stage, opd=dinkes, official=dindik_head.official)
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     with pytest.raises(services.AnswerNotAllowed):
         _answer(offer, dindik_head)
     assert not Decision.objects.exists()
 
 
 def test_a_head_whose_tenure_ended_yesterday_cannot_answer(on_stage, dinkes, mayor, dinkes_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     tenure = Tenure.objects.get(official__user=dinkes_head)
     tenure.end_date = timezone.localdate() - datetime.timedelta(days=1)
     tenure.save()
@@ -84,7 +73,7 @@ def test_a_head_whose_tenure_ended_yesterday_cannot_answer(on_stage, dinkes, may
 
 
 def test_the_current_head_answers(on_stage, dinkes, mayor, dinkes_head):
-    decision = _answer(_offer(on_stage, dinkes, mayor), dinkes_head)
+    decision = _answer(arbitrary_offer(on_stage, dinkes, mayor), dinkes_head)
     assert decision.kind == Decision.Kind.ACCEPT
 
 
@@ -107,7 +96,7 @@ def test_handing_over_appoints_a_plt_and_ends_the_refusing_heads_tenure(
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"opd.tenure.end", "opd.tenure.appoint_acting", "lelang.user.role"} <= actions
     # The Plt. answers the next offer; the former head cannot.
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     with pytest.raises(ValidationError):
         _answer(offer, dinkes_head)
     _answer(offer, dinkes_secretary)
@@ -122,7 +111,7 @@ def test_the_head_of_another_unit_can_be_appointed_plt_and_keeps_their_own_unit(
     services.item_hand_over(item=on_stage, opd=dinkes, official=dindik_head.official, user=operator)
     assert holds_head_position(dindik_head.official, dinkes)
     assert holds_head_position(dindik_head.official, dindik)
-    _answer(_offer(on_stage, dinkes, mayor), dindik_head)
+    _answer(arbitrary_offer(on_stage, dinkes, mayor), dindik_head)
 
 
 def test_the_panel_or_bappeda_cannot_be_appointed(on_stage, dinkes, mayor, dinkes_head, operator):
@@ -167,7 +156,7 @@ def test_hand_over_to_a_new_official_creates_a_login_with_a_one_time_password(
     assert official.user.check_password(password)
     assert holds_head_position(official, dinkes)
     assert not AuditEntry.objects.filter(after__icontains=password).exists()
-    _answer(_offer(on_stage, dinkes, mayor), official.user, password=password)
+    _answer(arbitrary_offer(on_stage, dinkes, mayor), official.user, password=password)
 
 
 def test_a_new_official_with_a_taken_username_or_bad_nip_changes_nothing(
@@ -206,7 +195,7 @@ def test_no_hand_over_on_a_closed_session(
 def test_an_open_negotiation_whose_head_left_office_can_be_handed_over(
     on_stage, dinkes, mayor, dinkes_head, dindik_head, operator
 ):
-    _offer(on_stage, dinkes, mayor)
+    arbitrary_offer(on_stage, dinkes, mayor)
     tenure = Tenure.objects.get(official__user=dinkes_head)
     tenure.end_date = timezone.localdate() - datetime.timedelta(days=1)
     tenure.save()
@@ -224,7 +213,7 @@ def test_the_former_heads_screen_says_who_answers_now(
     services.item_hand_over(
         item=on_stage, opd=dinkes, official=dinkes_secretary.official, user=operator
     )
-    _offer(on_stage, dinkes, mayor)
+    arbitrary_offer(on_stage, dinkes, mayor)
     base = f"session:{on_stage.session_id}:opd:{dinkes.pk}"
     former, plt = f"{base}:user:{dinkes_head.pk}", f"{base}:user:{dinkes_secretary.pk}"
     frames = render_session(f"session:{on_stage.session_id}", {former, plt})
@@ -236,7 +225,7 @@ def test_the_former_heads_screen_says_who_answers_now(
 def test_a_wrong_password_is_audited_although_nothing_is_recorded(
     on_stage, dinkes, mayor, dinkes_head
 ):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     with pytest.raises(ValidationError, match="Kata sandi"):
         _answer(offer, dinkes_head, password="salah")
     assert not Decision.objects.exists()
@@ -245,7 +234,7 @@ def test_a_wrong_password_is_audited_although_nothing_is_recorded(
 
 
 def test_an_answered_version_reports_already_answered(on_stage, dinkes, mayor, dinkes_head):
-    offer = _offer(on_stage, dinkes, mayor)
+    offer = arbitrary_offer(on_stage, dinkes, mayor)
     _answer(
         offer,
         dinkes_head,

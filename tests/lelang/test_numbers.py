@@ -409,3 +409,14 @@ def test_satuan_shows_money_as_rupiah():
     with translation.override("en"):
         assert satuan(Decimal("11240"), "Rp juta") == f"Rp{NBSP}11,240{NBSP}million"
         assert satuan(Decimal("11240000000"), "Rp") == f"Rp{NBSP}11,240{NBSP}million"
+
+
+def test_a_number_field_refuses_a_huge_number_with_a_message():
+    from opd.forms import number_field
+
+    class AmountForm(forms.Form):
+        amount = number_field("Jumlah")
+
+    form = AmountForm({"amount": "1.000.000.000.000.000.000.000.000.000"})
+    assert not form.is_valid()
+    assert "20" in form.errors["amount"][0]  # at most 20 digits

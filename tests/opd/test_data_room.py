@@ -156,9 +156,8 @@ def test_staff_edits_an_indicator_row(client, dinkes_staff, complete_indicator):
         f'<article class="indicator" id="indicator-{complete_indicator.pk}"'
     )
     assert "<form" in form
-    data = _prefixed(
-        f"ind-{complete_indicator.pk}", dict(INDICATOR_POST, unit="indeks", baseline_value="1.234,5")
-    )
+    changes = {"unit": "indeks", "baseline_value": "1.234,5"}  # not a count: decimals allowed
+    data = _prefixed(f"ind-{complete_indicator.pk}", dict(INDICATOR_POST, **changes))
     response = client.post(url, data, headers={"HX-Request": "true"})
     assert response.status_code == 200
     complete_indicator.refresh_from_db()

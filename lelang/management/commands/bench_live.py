@@ -750,7 +750,7 @@ async def run_round(
                     f"{first_version}..{stage.version}, send gaps ms min={min(gaps, default=0)} "
                     f"max={max(gaps, default=0)}; server threads={threads_connected} "
                     f"cpu_connect_s={cpu_connect:.2f} cpu_offer_s={cpu_offer:.2f} "
-                    f"driver_cpu_s={cpu_driver:.2f} "
+                    f"driver_cpu_s={cpu_driver:.2f} load1={os.getloadavg()[0]:.1f} "
                     f"max_ms={max(ms, default=0):.0f}"
                     + (
                         f" post_p50_ms={percentile(posts, 50):.1f} post_max_ms={max(posts):.1f}"
