@@ -32,6 +32,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # Ctrl+C (or SIGTERM) ends the live screens' streams at once (lelang/events.py), so the
 # server stops within a second; any other request still running after 3 s is cut off.
+# The demo is Malang in 2018, whose planning agency was called Barenlitbang.
+run: export LELANG_PLANNING_AGENCY ?= Barenlitbang
 run: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

@@ -8,21 +8,16 @@ from django.utils.translation import gettext_lazy
 
 from auctions.models import Auction, Decision, Session
 from auctions.targets import AmbitionWarning, IndicatorFacts, grid_warnings, value_problem
-from opd.forms import DecimalInput
+from opd.forms import DecimalInput, NumberField
 
 
-def _target_field(label: str, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+def _target_field(label: str, required: bool = True) -> NumberField:
+    # The data room's parser: "0.125" on an Indonesian page is refused, never read as 125.
+    return NumberField(
         label=label,
         required=required,
-        localize=True,
-        max_digits=20,
-        decimal_places=4,
         widget=DecimalInput(attrs={"size": 8}),
-        error_messages={
-            "required": gettext_lazy("Fill in this year."),
-            "invalid": gettext_lazy("Type a number, e.g. 12,5."),
-        },
+        error_messages={"required": gettext_lazy("Fill in this year.")},
     )
 
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_display_token() -> str:
@@ -67,7 +68,7 @@ class Session(models.Model):
     auction = models.ForeignKey(
         Auction, verbose_name=_("auction"), on_delete=models.PROTECT, related_name="sessions"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("session", "title"), max_length=200)
     date = models.DateField(_("date"))
     venue = models.CharField(_("venue"), max_length=200, default="Ngalam Command Center")
     day = models.PositiveSmallIntegerField(_("day"), default=1)

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
@@ -133,10 +134,24 @@ class AuditedModelAdmin(AuditedAdminMixin, ObjectPermissionsModelAdminMixin, adm
     """The base of every back-office admin that can write."""
 
 
+class PasswordSetForm(AdminPasswordChangeForm):
+    """Django's form for setting someone's password, with its warning in our words
+    (Django's is English only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = _(
+                "Whether the person can log in with a password. If disabled, they cannot log "
+                "in to this application any more and their current password is lost."
+            )
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     audit_exclude = ("password",)
-    list_display = ("username", "name", "role", "is_active", "is_demo", "last_login")
+    change_password_form = PasswordSetForm
+    list_display = ("username", "name", "role_label", "is_active", "is_demo", "last_login")
     list_filter = ("role", "is_active", "is_demo")
     search_fields = ("username", "name", "email")
     ordering = ("username",)
@@ -146,7 +161,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (_("Status"), {"fields": ("is_active", "is_demo", "last_login", "date_joined")}),
     )
     superuser_fieldsets = (
-        (_("Django permissions"), {"fields": ("is_staff", "is_superuser", "groups")}),
+        (_("System rights (superusers only)"), {"fields": ("is_staff", "is_superuser", "groups")}),
     )
     add_fieldsets = (
         (
@@ -158,6 +173,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined", "is_demo")
+
+    @admin.display(description=_("role"), ordering="role")
+    def role_label(self, obj):
+        return obj.get_role_display()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -7,7 +7,7 @@ class LelangAdminSite(admin.AdminSite):
 
     site_header = _("Lelang Kinerja administration")
     site_title = _("Lelang Kinerja")
-    index_title = _("Back office")
+    index_title = _("Administration")
 
     def has_permission(self, request):
         return request.user.is_active and request.user.has_perm("lelang.access_admin")

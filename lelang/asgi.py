@@ -28,18 +28,14 @@ from django.http.request import split_domain_port, validate_host  # noqa: E402
 from auctions.access import DISPLAY_CLOSED, DisplayClosed, display_topic  # noqa: E402
 from auctions.live import localized  # noqa: E402
 from lelang import events  # noqa: E402
+from lelang.security_headers import security_headers  # noqa: E402
 
 DISPLAY_STREAM = re.compile(r"^/layar/(?P<token>[A-Za-z0-9_-]{1,64})/stream/$")
 
 
-async def _plain(send, status: int, text: str) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        }
-    )
+async def _plain(scope, send, status: int, text: str) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), *security_headers(scope)]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": text.encode()})
 
 
@@ -60,14 +56,14 @@ def _language(scope) -> str:
 
 async def display_stream(scope, receive, send, token: str) -> None:
     if not _host_allowed(scope):
-        return await _plain(send, 400, "Bad Request")
+        return await _plain(scope, send, 400, "Bad Request")
     try:
         topic = await sync_to_async(display_topic)(token)
     except DisplayClosed:
         # The session is over: the page keeps its last state and stops reconnecting.
         return await events.asgi_closed(send, DISPLAY_CLOSED)
     except Http404:
-        return await _plain(send, 404, "Tautan tampilan tidak berlaku.")
+        return await _plain(scope, send, 404, "Tautan tampilan tidak berlaku.")
     channel = localized(f"{topic}:projector", _language(scope))
     await events.asgi_stream(scope, receive, send, topic=topic, channel=channel, label="Proyektor")
 

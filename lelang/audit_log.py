@@ -97,6 +97,14 @@ KEY_LABELS = {
     "rows": gettext_lazy("rows"),
     "filters": gettext_lazy("filters"),
     "version": gettext_lazy("version"),
+    "reason": gettext_lazy("reason"),
+}
+
+#: Values of such keys that are codes, in words.
+KEY_VALUES = {
+    "account": {"unknown": gettext_lazy("no such account (the name typed is not kept)")},
+    "reason": {"idle": gettext_lazy("no activity for the idle time")},
+    "source": {"server": gettext_lazy("a command on the server")},
 }
 
 EMPTY = "—"
@@ -170,7 +178,7 @@ def _shown(field, value, cache: dict) -> str:
             except (InvalidOperation, ValueError):
                 return str(value)
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return str(value)
 
 
@@ -216,6 +224,8 @@ def changes(entry, cache: dict | None = None) -> list[Change]:
         if before is None and new in (None, "", [], False):
             continue  # a creation: list what was set, not every empty field
         field = _field(model, key)
+        if field is None and key in KEY_VALUES:
+            old, new = (KEY_VALUES[key].get(v, v) for v in (old, new))
         rows.append(
             Change(
                 field=_key_label(model, key) if key else "",
@@ -283,7 +293,7 @@ def unit_filter(opd) -> Q:
             continue
         try:
             ids = (
-                model._default_manager.filter(**{path: opd})
+                model._default_manager.filter(**{path: opd.pk})
                 .annotate(audit_id=Cast("pk", CharField()))
                 .values("audit_id")
             )

@@ -41,7 +41,14 @@ def record_login(sender, request, user, **kwargs):
 @receiver(user_logged_out, dispatch_uid="lelang.audit.logout")
 def record_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(action="auth.logout", actor=user, obj=user, request=request)
+        reason = getattr(request, "lelang_logout_reason", None)  # "idle": logged out for it
+        audit_record(
+            action="auth.logout",
+            actor=user,
+            obj=user,
+            after={"reason": reason} if reason else None,
+            request=request,
+        )
 
 
 def _window_start(username: str, user) -> datetime:

@@ -5,10 +5,12 @@ from lelang.navigation import sections_for
 
 
 def site(request):
-    """What every page needs: the city's name, the demo banner and the navigation."""
+    """What every page needs: the city's and its planning agency's names, the demo
+    banner and the navigation."""
     user = getattr(request, "user", None)
     return {
         "city_name": settings.LELANG_CITY_NAME,
+        "planning_agency": settings.LELANG_PLANNING_AGENCY,
         "demo_mode": User.objects.filter(is_demo=True).exists(),
         "nav_sections": sections_for(user) if user is not None else [],
     }

@@ -1,7 +1,8 @@
 """Demo data: Kota Malang's 2018–2023 performance auction, for training and trials.
 
 The units are the real ones that took part; every person, NIP and number is
-invented and flagged ``is_demo``. Loading is idempotent and never touches a row
+invented (names chosen not to be those of the city's officials, each ending in
+"(contoh)") and flagged ``is_demo``. Loading is idempotent and never touches a row
 that is not flagged as demo: if a real row already uses a demo code, username or
 NIP, loading stops before changing anything.
 """
@@ -31,7 +32,7 @@ UNITS = [
         "Dindik",
         K.DINAS,
         "Kepala Dinas Pendidikan",
-        "Drs. Bambang Sutrisno, M.Pd.",
+        "Drs. Haryo Wicaksono Pambudi, M.Pd.",
         "kepala.dindik",
     ),
     (
@@ -40,7 +41,7 @@ UNITS = [
         "Dinkes",
         K.DINAS,
         "Kepala Dinas Kesehatan",
-        "dr. Sri Wahyuningsih, M.Kes.",
+        "dr. Ratna Kusumaningtyas, M.Kes.",
         "kepala.dinkes",
     ),
     (
@@ -49,7 +50,7 @@ UNITS = [
         "Disdag",
         K.DINAS,
         "Kepala Dinas Perdagangan",
-        "Ir. Heru Prasetyo, M.M.",
+        "Ir. Bagus Setyo Nugraha, M.M.",
         "kepala.disdag",
     ),
     (
@@ -58,7 +59,7 @@ UNITS = [
         "DPMPTSP",
         K.DINAS,
         "Kepala Dinas Penanaman Modal dan PTSP",
-        "Dra. Endang Purwanti, M.Si.",
+        "Dra. Wiwik Sulistyaningrum, M.Si.",
         "kepala.dpmptsp",
     ),
     (
@@ -67,7 +68,7 @@ UNITS = [
         "Disperin",
         K.DINAS,
         "Kepala Dinas Perindustrian",
-        "Agus Setiawan, S.T., M.T.",
+        "Teguh Ardiansyah Putra, S.T., M.T.",
         "kepala.disperin",
     ),
     (
@@ -76,7 +77,7 @@ UNITS = [
         "Disbudpar",
         K.DINAS,
         "Kepala Dinas Kebudayaan dan Pariwisata",
-        "Dewi Anggraini, S.Sos., M.Si.",
+        "Laksmi Pramesti, S.Sos., M.Si.",
         "kepala.disbudpar",
     ),
     (
@@ -85,7 +86,7 @@ UNITS = [
         "DPUPR",
         K.DINAS,
         "Kepala Dinas Pekerjaan Umum dan Penataan Ruang",
-        "Ir. Hendra Gunawan, M.T.",
+        "Ir. Gilang Prakoso Adinegoro, M.T.",
         "kepala.dpupr",
     ),
     (
@@ -94,7 +95,7 @@ UNITS = [
         "Dishub",
         K.DINAS,
         "Kepala Dinas Perhubungan",
-        "Yudi Hartono, S.H., M.H.",
+        "Yusuf Anggoro Kuncoro, S.H., M.H.",
         "kepala.dishub",
     ),
     (
@@ -103,16 +104,18 @@ UNITS = [
         "Disperkim",
         K.DINAS,
         "Kepala Dinas Perumahan dan Kawasan Permukiman",
-        "Ir. Wahyu Nugroho, M.T.",
+        "Ir. Danang Setiawan Mukti, M.T.",
         "kepala.disperkim",
     ),
     (
+        # Malang's planning agency was Barenlitbang in 2018 (LELANG_PLANNING_AGENCY);
+        # its code stays "bappeda", the role's name in the app.
         "bappeda",
-        "Badan Perencanaan Pembangunan Daerah",
-        "Bappeda",
+        "Badan Perencanaan, Penelitian dan Pengembangan",
+        "Barenlitbang",
         K.BADAN,
-        "Kepala Badan Perencanaan Pembangunan Daerah",
-        "Dr. Ir. Budi Santoso, M.T.",
+        "Kepala Badan Perencanaan, Penelitian dan Pengembangan",
+        "Dr. Ir. Sekar Ayu Paramita, M.T.",
         "",
     ),
     (
@@ -121,7 +124,7 @@ UNITS = [
         "Inspektorat",
         K.INSPEKTORAT,
         "Inspektur",
-        "Drs. Suharto Wibowo, M.Ak.",
+        "Drs. Bimo Hadiwinoto, M.Ak.",
         "inspektur",
     ),
     (
@@ -130,7 +133,7 @@ UNITS = [
         "Diskominfo",
         K.DINAS,
         "Kepala Dinas Komunikasi dan Informatika",
-        "Arif Rahman Hakim, S.Kom., M.T.",
+        "Rizal Fahrudin Akbar, S.Kom., M.T.",
         "kepala.diskominfo",
     ),
     (
@@ -139,7 +142,7 @@ UNITS = [
         "Kec. Blimbing",
         K.KECAMATAN,
         "Camat Blimbing",
-        "Eko Prasetya, S.STP., M.Si.",
+        "Arya Dwipangga, S.STP., M.Si.",
         "camat.blimbing",
     ),
     (
@@ -148,7 +151,7 @@ UNITS = [
         "Kec. Kedungkandang",
         K.KECAMATAN,
         "Camat Kedungkandang",
-        "Siti Rahmawati, S.Sos.",
+        "Nindya Puspitasari, S.Sos.",
         "camat.kedungkandang",
     ),
     (
@@ -157,7 +160,7 @@ UNITS = [
         "Kec. Klojen",
         K.KECAMATAN,
         "Camat Klojen",
-        "Rudi Hermawan, S.IP., M.Si.",
+        "Galih Permadi, S.IP., M.Si.",
         "camat.klojen",
     ),
     (
@@ -166,7 +169,7 @@ UNITS = [
         "Kec. Lowokwaru",
         K.KECAMATAN,
         "Camat Lowokwaru",
-        "Nur Hidayati, S.H.",
+        "Ayu Kinanti Larasati, S.H.",
         "camat.lowokwaru",
     ),
     (
@@ -175,7 +178,7 @@ UNITS = [
         "Kec. Sukun",
         K.KECAMATAN,
         "Camat Sukun",
-        "Fajar Kurniawan, S.STP.",
+        "Pandu Satriyo Nugroho, S.STP.",
         "camat.sukun",
     ),
 ]
@@ -202,9 +205,9 @@ class Person:
 def _people() -> list[Person]:
     people = [
         Person(
-            "Ahmad Fauzi, S.E. (contoh)",
+            "H. Wiratmoko Adiputro, S.E. (contoh)",
             None,
-            "Walikota Malang",
+            "Wali Kota Malang",
             False,
             date(2018, 9, 24),
             username="walikota",
@@ -212,9 +215,9 @@ def _people() -> list[Person]:
             civil_servant=False,
         ),
         Person(
-            "Ir. Hadi Susanto (contoh)",
+            "Ir. Bayu Candra Wiguna (contoh)",
             None,
-            "Wakil Walikota Malang",
+            "Wakil Wali Kota Malang",
             False,
             date(2018, 9, 24),
             username="wakil.walikota",
@@ -222,7 +225,7 @@ def _people() -> list[Person]:
             civil_servant=False,
         ),
         Person(
-            "Drs. Wasto Santoso, M.M. (contoh)",
+            "Drs. Respati Hardjono, M.M. (contoh)",
             None,
             "Sekretaris Daerah",
             False,
@@ -231,7 +234,7 @@ def _people() -> list[Person]:
             role=Role.PANEL,
         ),
         Person(
-            "Rina Kartikasari, S.T., M.PP. (contoh)",
+            "Citra Anindita, S.T., M.PP. (contoh)",
             "bappeda",
             "Kepala Bidang Pengendalian dan Evaluasi Pembangunan",
             False,
@@ -240,7 +243,7 @@ def _people() -> list[Person]:
             role=Role.BAPPEDA,
         ),
         Person(
-            "Yoga Pratama, S.Kom. (contoh)",
+            "Raka Mahardika, S.Kom. (contoh)",
             "diskominfo",
             "Pranata Komputer (Ngalam Command Center)",
             False,
@@ -249,7 +252,7 @@ def _people() -> list[Person]:
             role=Role.BAPPEDA,
         ),
         Person(
-            "Lestari Handayani, S.KM. (contoh)",
+            "Wulan Sekarsari, S.KM. (contoh)",
             "dinkes",
             "Analis Perencanaan Dinas Kesehatan",
             False,
@@ -258,7 +261,7 @@ def _people() -> list[Person]:
             role=Role.OPD_STAFF,
         ),
         Person(
-            "Dimas Saputra, S.Pd. (contoh)",
+            "Aditya Wirabumi, S.Pd. (contoh)",
             "dindik",
             "Analis Perencanaan Dinas Pendidikan",
             False,
@@ -268,7 +271,7 @@ def _people() -> list[Person]:
         ),
         # History: the previous head of Dinas Kesehatan, whose tenure ended.
         Person(
-            "dr. Joko Widagdo, M.Kes. (contoh)",
+            "dr. Hendro Kartiko, M.Kes. (contoh)",
             "dinkes",
             "Kepala Dinas Kesehatan",
             True,
@@ -286,7 +289,7 @@ def _people() -> list[Person]:
             # Dishub has been led by an acting head (Plt.) since the previous head left.
             people.append(
                 Person(
-                    "Drs. Slamet Riyadi (contoh)",
+                    "Drs. Kuncoro Adiwibowo (contoh)",
                     code,
                     title,
                     True,

@@ -161,6 +161,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections, transaction
 from django.http import StreamingHttpResponse
 
+from lelang.security_headers import security_headers
+
 logger = logging.getLogger(__name__)
 
 #: PostgreSQL NOTIFY channel shared by every server process.
@@ -1313,8 +1315,7 @@ async def asgi_closed(send, reason: str = "") -> None:
             "status": 200,
             "headers": [
                 (b"content-type", b"text/event-stream; charset=utf-8"),
-                (b"cache-control", b"no-cache"),
-                (b"x-content-type-options", b"nosniff"),
+                *security_headers(),
             ],
         }
     )
@@ -1338,9 +1339,9 @@ async def asgi_stream(scope, receive, send, *, topic: str, channel: str, label: 
             "status": 200,
             "headers": [
                 (b"content-type", b"text/event-stream; charset=utf-8"),
-                (b"cache-control", b"no-cache"),
                 (b"x-accel-buffering", b"no"),
-                (b"x-content-type-options", b"nosniff"),
+                # Those of every page (CSP, no sniffing, no framing, no-store, HSTS…).
+                *security_headers(scope),
             ],
         }
     )

@@ -29,7 +29,7 @@ class AuditFilterForm(forms.Form):
 
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
     person = forms.ModelChoiceField(
-        label=gettext_lazy("Person"),
+        label=gettext_lazy("Who"),
         queryset=User.objects.order_by("name", "username"),
         required=False,
         empty_label=gettext_lazy("Everyone"),

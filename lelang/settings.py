@@ -91,7 +91,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lelang.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lelang.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -196,6 +198,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Shared command-center computers: a login ends when the browser closes, and after
+# LELANG_IDLE_MINUTES without a request of the person's own (lelang.middleware
+# .IdleTimeoutMiddleware explains how the live screens count). The session row itself
+# lives at most a working day past the last activity.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LELANG_IDLE_MINUTES = envint("LELANG_IDLE_MINUTES", "30")
+if LELANG_IDLE_MINUTES < 1:
+    stop(
+        f"Konfigurasi salah: LELANG_IDLE_MINUTES={LELANG_IDLE_MINUTES} harus 1 atau lebih. "
+        "(Configuration error: LELANG_IDLE_MINUTES must be 1 or more.)"
+    )
+SESSION_COOKIE_AGE = 12 * 3600
+
 # Login throttling (django-axes): five wrong passwords lock the account.
 AXES_FAILURE_LIMIT = envint("LELANG_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LELANG_LOGIN_COOLOFF_MINUTES", "15"))
@@ -283,3 +298,6 @@ LOGGING = {
 
 # The name shown in the header and on documents.
 LELANG_CITY_NAME = os.environ.get("LELANG_CITY_NAME", "Pemerintah Kota Malang")
+# The planning agency that runs the auction, as the city calls it ("Bappeda"; Malang's
+# was "Barenlitbang" in 2018, which the demo uses: see the Makefile's run target).
+LELANG_PLANNING_AGENCY = os.environ.get("LELANG_PLANNING_AGENCY", "").strip() or "Bappeda"

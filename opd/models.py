@@ -61,7 +61,7 @@ class Position(models.Model):
         on_delete=models.PROTECT,
         related_name="positions",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("position", "title"), max_length=200)
     is_head = models.BooleanField(
         _("head of the unit"),
         default=False,

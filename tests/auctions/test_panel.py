@@ -145,7 +145,7 @@ def test_the_check_names_a_word_typed_in_a_cell_but_not_an_empty_one(
     body = client.post(
         reverse("auctions:offer_check", args=[on_stage.session_id]), data, headers=HX
     ).content.decode()
-    assert "Angka Kematian Ibu 2021: Ketik angka, misalnya 12,5." in body
+    assert "Angka Kematian Ibu 2021: “empat puluh” bukan angka" in body
     assert "2022:" not in body
 
 
@@ -225,3 +225,20 @@ def test_sending_for_a_unit_no_longer_on_stage_keeps_the_composer(client, mayor,
     ).content.decode()
     assert 'id="composer"' in body
     assert "OPD ini sudah tidak di panggung lagi." in body
+
+
+def test_an_ambiguous_number_in_the_grid_is_refused_not_read_as_thousands(
+    client, mayor, on_stage, dinkes
+):
+    client.force_login(mayor)
+    url = reverse("auctions:offer_create", args=[on_stage.session_id])
+    values = proposal_values(on_stage, dinkes)
+    aki = _aki(on_stage, dinkes)
+    data = _post(on_stage, dinkes, values, send_anyway="1")
+    data[f"o{dinkes.pk}-t_{aki.pk}_2020"] = "0.125"
+
+    body = client.post(url, data, headers=HX).content.decode()
+
+    assert not Offer.objects.exists()
+    assert "0,125" in body  # the message says how to write it
+    assert f'name="o{dinkes.pk}-t_{aki.pk}_2020" value="0.125"' in body

@@ -104,7 +104,7 @@ def test_staff_head_and_bappeda_take_a_data_room_to_ready(
     bappeda.goto(room_url)
     bappeda.locator("#review-panel a", has_text="versi 1").click()
     expect(bappeda.locator("main")).to_contain_text("Profil Kesehatan Kota Malang 2017")
-    bappeda.go_back()
+    bappeda.goto(room_url)
     bappeda.get_by_role("button", name="Tandai siap").click()
     expect(bappeda.locator(".status--ready")).to_be_visible()
     assert bappeda.url.endswith(room_url)

@@ -63,18 +63,21 @@ def _open(new_page, user, room, *, width=1280, height=720):
     return page
 
 
+SCREENS = [pytest.param((1280, 720), id="desktop"), pytest.param((390, 844), id="phone")]
+
+
+@pytest.mark.parametrize("screen", SCREENS)
 def test_a_saved_row_and_a_refused_row_keep_the_page_where_it_was(
-    new_page, long_room, dinkes_staff
+    new_page, long_room, dinkes_staff, screen
 ):
     room, indicators = long_room
-    page = _open(new_page, dinkes_staff, room)
+    page = _open(new_page, dinkes_staff, room, width=screen[0], height=screen[1])
     indicator = indicators[0]
     table = indicator.supporting_tables.get()
     form = page.locator(f"form[action='{reverse('opd:row_create', args=[table.pk])}']")
     # The user has scrolled down to the row form of the first indicator's table.
     form.scroll_into_view_if_needed()
-    page.mouse.wheel(0, 200)
-    page.wait_for_function("window.scrollY > 0")
+    page.evaluate("window.scrollBy({top: 200, behavior: 'instant'})")  # a wheel would glide
     before = _place(page, f"#indicator-{indicator.pk}")
     assert before["y"] > 500
 
@@ -101,9 +104,12 @@ def test_a_saved_row_and_a_refused_row_keep_the_page_where_it_was(
     assert page.console_errors == []
 
 
-def test_an_indicator_edit_saved_and_refused_keeps_the_place(new_page, long_room, dinkes_staff):
+@pytest.mark.parametrize("screen", SCREENS)
+def test_an_indicator_edit_saved_and_refused_keeps_the_place(
+    new_page, long_room, dinkes_staff, screen
+):
     room, indicators = long_room
-    page = _open(new_page, dinkes_staff, room)
+    page = _open(new_page, dinkes_staff, room, width=screen[0], height=screen[1])
     indicator = indicators[1]
     block = page.locator(f"#indicator-{indicator.pk}")
     block.get_by_role("link", name="Ubah indikator").click()
@@ -192,3 +198,20 @@ def test_the_head_on_a_phone_sees_what_is_missing_before_submitting(
     expect(page.locator(".status--submitted")).to_be_visible()
     room.refresh_from_db()
     assert room.status == "submitted"
+
+
+def test_a_save_refused_because_the_room_was_submitted_meanwhile_says_why(
+    new_page, long_room, dinkes_staff
+):
+    room, indicators = long_room
+    page = _open(new_page, dinkes_staff, room)
+    table = indicators[0].supporting_tables.get()
+    form = page.locator(f"form[action='{reverse('opd:row_create', args=[table.pk])}']")
+    form.get_by_label("Label").fill("Total kota")
+    form.get_by_label("Nilai").fill("1.234")
+    DataRoom.objects.filter(pk=room.pk).update(status=DataRoom.Status.SUBMITTED)  # the head
+    form.get_by_role("button", name="Tambah baris").click()
+    note = form.locator(".request-error")
+    expect(note).to_contain_text("tidak dapat diubah")
+    assert _in_viewport(page, note)
+    expect(form.get_by_label("Label")).to_have_value("Total kota")

@@ -173,7 +173,9 @@ def test_tenures_added_ended_and_removed_inline_are_each_in_the_chain(
 @pytest.fixture
 def planned_session(period, dinkes, dindik):
     auction = Auction.objects.create(name="Lelang Kinerja Uji", period=period)
-    session = Session.objects.create(auction=auction, title="Hari 1", date=datetime.date(2018, 12, 3))
+    session = Session.objects.create(
+        auction=auction, title="Hari 1", date=datetime.date(2018, 12, 3)
+    )
     AgendaItem.objects.create(session=session, order=1, opd=dinkes)
     return session
 
@@ -212,7 +214,9 @@ def test_agenda_items_changed_inline_in_the_session_admin_are_in_the_chain(
         },
     )
 
-    response = client.post(reverse("admin:auctions_session_change", args=[planned_session.pk]), data)
+    response = client.post(
+        reverse("admin:auctions_session_change", args=[planned_session.pk]), data
+    )
 
     assert response.status_code == 302, response.content.decode()[:4000]
     [moved] = entries("auctions.agendaitem.change")
@@ -275,9 +279,7 @@ def lock(client, username):
         client.post(reverse("login"), {"username": username, "password": "salah-sandi"})
 
 
-def test_lifting_a_lockout_in_the_back_office_names_who_lifted_it(
-    client, operator, dinkes_head
-):
+def test_lifting_a_lockout_in_the_back_office_names_who_lifted_it(client, operator, dinkes_head):
     lock(client, "kadinkes")
     attempt = AccessAttempt.objects.get(username="kadinkes")
     client.force_login(operator)

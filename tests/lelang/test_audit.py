@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
 from lelang.audit import GENESIS_HASH, audit_record, verify_chain
@@ -42,6 +42,21 @@ def verify_audit_failure() -> CommandError:
 def raw_sql(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def tamper(sql, params):
+    """Rewrite the audit table behind the application's back, as an intruder with the
+    table owner's rights would: on PostgreSQL that first takes switching the
+    append-only trigger off (inside this test's transaction, which is rolled back)."""
+    if connection.vendor == "postgresql":
+        raw_sql("ALTER TABLE lelang_auditentry DISABLE TRIGGER lelang_auditentry_append_only", [])
+    try:
+        raw_sql(sql, params)
+    finally:
+        if connection.vendor == "postgresql":
+            raw_sql(
+                "ALTER TABLE lelang_auditentry ENABLE TRIGGER lelang_auditentry_append_only", []
+            )
 
 
 def test_entries_are_numbered_and_each_links_to_the_one_before():
@@ -94,7 +109,7 @@ def test_the_command_reports_an_intact_chain_with_its_count():
 
 def test_it_catches_an_edited_row():
     record_three()
-    raw_sql(
+    tamper(
         "UPDATE lelang_auditentry SET after = %s WHERE seq = %s",
         [json.dumps({"n": 200}), 2],
     )
@@ -109,7 +124,7 @@ def test_it_catches_an_edited_row():
 
 def test_it_catches_a_deleted_middle_row():
     record_three()
-    raw_sql("DELETE FROM lelang_auditentry WHERE seq = %s", [2])
+    tamper("DELETE FROM lelang_auditentry WHERE seq = %s", [2])
 
     report = verify_chain()
     error = verify_audit_failure()
@@ -120,7 +135,7 @@ def test_it_catches_a_deleted_middle_row():
 
 def test_it_catches_a_deleted_last_row():
     record_three()
-    raw_sql("DELETE FROM lelang_auditentry WHERE seq = %s", [3])
+    tamper("DELETE FROM lelang_auditentry WHERE seq = %s", [3])
 
     report = verify_chain()
     error = verify_audit_failure()
@@ -132,7 +147,7 @@ def test_it_catches_a_deleted_last_row():
 
 def test_it_catches_a_relinked_row():
     entries = record_three()
-    raw_sql(
+    tamper(
         "UPDATE lelang_auditentry SET prev_hash = %s WHERE seq = %s",
         [GENESIS_HASH, entries[1].seq],
     )
@@ -192,3 +207,103 @@ def test_floats_in_before_after_keep_the_chain_verifiable(operator):
     # jsonb on PostgreSQL would give 1e20 back as an integer; floats are stored as text.
     audit_record(action="test.float", actor=operator, after={"big": 1e20, "small": 0.1})
     assert verify_chain().ok
+
+
+# --- The database itself refuses (PostgreSQL) ------------------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the append-only trigger exists on PostgreSQL (run with DATABASE_URL)",
+)
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE lelang_auditentry SET action = 'test.rewritten' WHERE seq = 2",
+        "UPDATE lelang_auditentry SET ip = NULL",
+        "DELETE FROM lelang_auditentry WHERE seq = 3",
+        "DELETE FROM lelang_auditentry",
+    ],
+)
+def test_the_database_refuses_to_change_or_delete_an_entry(sql):
+    record_three()
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        raw_sql(sql, [])
+
+    assert list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)) == [
+        "test.first",
+        "test.second",
+        "test.third",
+    ]
+    assert verify_chain().ok
+
+
+@postgresql_only
+def test_the_queryset_cannot_change_entries_either():
+    record_three()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(seq=1).update(action="test.rewritten")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.count() == 3
+
+
+# --- A head kept outside the database ---------------------------------------------------
+
+
+def run_command(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_audit_head_prints_the_newest_seq_and_hash():
+    entries = record_three()
+
+    output = run_command("audit_head")
+
+    assert f"#3 {entries[-1].hash}" in output
+    assert run_command("audit_head", "--hash-only").strip() == entries[-1].hash
+
+
+def test_the_chain_matches_the_head_written_down():
+    record_three()
+    head = run_command("audit_head", "--hash-only").strip()
+
+    output = run_command("verify_audit", "--expect-head", head)
+
+    assert "#3" in output
+
+
+def test_a_head_that_moved_on_is_reported_with_both_entries():
+    entries = record_three()
+    audit_record(action="test.fourth")
+
+    with pytest.raises(CommandError) as excinfo:
+        run_command("verify_audit", "--expect-head", entries[-1].hash)
+
+    assert excinfo.value.returncode == 1
+    message = str(excinfo.value)
+    assert "#3" in message and "#4" in message
+    # Entries added since are fine when the inspector says so.
+    assert "#3" in run_command("verify_audit", "--expect-head", entries[-1].hash, "--appended-ok")
+
+
+def test_a_chain_rewritten_wholesale_is_caught_by_the_head_written_down():
+    entries = record_three()
+    written_down = entries[-1].hash
+    # Someone with the table owner's rights rewrites the whole chain consistently:
+    # verify_chain alone cannot tell, the head kept outside can.
+    tamper("DELETE FROM lelang_auditentry", [])
+    AuditChainHead.objects.filter(pk=1).update(seq=0, hash=GENESIS_HASH)
+    audit_record(action="test.first", after={"n": 1})
+    assert verify_chain().ok
+
+    with pytest.raises(CommandError) as excinfo:
+        run_command("verify_audit", "--expect-head", written_down, "--appended-ok")
+
+    assert excinfo.value.returncode == 1
+    assert "#1" in str(excinfo.value)
