@@ -124,7 +124,8 @@ def _hash_of(entry: AuditEntry) -> str:
     return entry_hash(**{name: getattr(entry, name) for name in HASHED_FIELDS})
 
 
-def _locked_head() -> AuditChainHead:
+def locked_head() -> AuditChainHead:
+    """The chain-head row, locked until the transaction ends: appending waits here."""
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         try:
@@ -154,7 +155,7 @@ def audit_record(
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    head = _locked_head()
+    head = locked_head()
     fields = {
         "seq": head.seq + 1,
         "created_at": timezone.now(),
@@ -243,9 +244,7 @@ def describe_head_check(check: HeadCheck) -> str:
             "was rewritten or replaced (the head is now #%(head)s)."
         ) % {"head": check.head_seq}
     if check.found_seq == check.head_seq:
-        return _("The written-down hash is the current head, #%(seq)s.") % {
-            "seq": check.head_seq
-        }
+        return _("The written-down hash is the current head, #%(seq)s.") % {"seq": check.head_seq}
     return _(
         "Audit head differs: the written-down hash is entry #%(seq)s; %(count)s entries "
         "were added after it (the head is now #%(head)s)."

@@ -26,7 +26,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-from lelang.audit import _locked_head, audit_record
+from lelang.audit import audit_record, locked_head
 from lelang.models import AuditEntry
 
 #: Set on an AccessAttempt the back office already audited as it deletes it.
@@ -72,7 +72,7 @@ def _record_once_per_window(*, action: str, username: str, request, after: dict)
     # Names of no account share one key and are not written down (they may be a password).
     key, after = (username, {"username": username, **after}) if user else ("", after)
     with transaction.atomic():
-        _locked_head()  # writers queue here, so two racing failures write one entry
+        locked_head()  # writers queue here, so two racing failures write one entry
         already = AuditEntry.objects.filter(
             action=action,
             object_type="lelang.user" if user is not None else "",

@@ -22,13 +22,19 @@ class LoginForm(AuthenticationForm):
         )
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Two people may share a name; their usernames differ.
+        return f"{obj.name} ({obj.username})" if obj.name else obj.username
+
+
 class AuditFilterForm(forms.Form):
     """The audit log's filters (GET). Invalid values are reported and ignored."""
 
     DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
-    person = forms.ModelChoiceField(
+    person = PersonChoiceField(
         label=gettext_lazy("Who"),
         queryset=User.objects.order_by("name", "username"),
         required=False,

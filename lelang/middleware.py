@@ -54,6 +54,7 @@ LIVE_SCREEN = "lelang_live_screen"
 LIVE_SCREEN_MAX_SECONDS = 12 * 3600
 #: Saving the session on every request would write to the database each time.
 ACTIVITY_RESOLUTION_SECONDS = 60
+PROJECTOR_PREFIX = "/layar/"
 #: The console, panel and answer screens of one session, and what they send.
 LIVE_SCREEN_PATH = re.compile(r"^/sesi/(?P<pk>\d+)/")
 
@@ -89,7 +90,9 @@ class IdleTimeoutMiddleware(MiddlewareMixin):
     """
 
     def process_request(self, request):
-        if not request.user.is_authenticated:
+        # The projector's display link needs no login: opening it in a signed-in
+        # browser neither counts as activity nor logs anyone out.
+        if request.path.startswith(PROJECTOR_PREFIX) or not request.user.is_authenticated:
             return None
         now = time.time()
         last = request.session.get(LAST_ACTIVITY)
@@ -104,7 +107,8 @@ class IdleTimeoutMiddleware(MiddlewareMixin):
             request.session[LAST_ACTIVITY] = now
         match = LIVE_SCREEN_PATH.match(request.path)
         if match:
-            request.session[LIVE_SCREEN] = int(match["pk"])
+            if request.session.get(LIVE_SCREEN) != int(match["pk"]):
+                request.session[LIVE_SCREEN] = int(match["pk"])
         elif LIVE_SCREEN in request.session:
             del request.session[LIVE_SCREEN]
         return None

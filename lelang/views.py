@@ -103,6 +103,7 @@ def _audit_entries(request) -> tuple[AuditFilterForm, object, dict]:
 
 
 @require_GET
+@login_required
 @permission_required("lelang.view_auditentry", raise_exception=True)
 def audit_log(request):
     form, entries, _filters = _audit_entries(request)
@@ -123,6 +124,7 @@ def audit_log(request):
 
 
 @require_GET
+@login_required
 @permission_required("lelang.view_auditentry", raise_exception=True)
 def audit_export(request):
     """The filtered log as CSV; the export is itself an entry in the chain."""

@@ -608,9 +608,7 @@ def excel_export(request, code):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"ruang-data-{room.opd.code}-{stamp}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    audit_record(
-        action="opd.dataroom.export", obj=room, after={"file": filename}, request=request
-    )
+    audit_record(action="opd.dataroom.export", obj=room, after={"file": filename}, request=request)
     return response
 
 

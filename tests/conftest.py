@@ -8,9 +8,15 @@ import os
 import secrets
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from lelang.roles import Role
 from tests.factories import OpdFactory, UserFactory, make_member
+
+# Property tests check rules, not speed: on a loaded two-core CI machine a single
+# example may exceed Hypothesis's default 200 ms deadline and fail a correct rule.
+hypothesis_settings.register_profile("lelang", deadline=None)
+hypothesis_settings.load_profile("lelang")
 
 
 @pytest.fixture(autouse=True)

@@ -224,7 +224,7 @@ def test_sending_for_a_unit_no_longer_on_stage_keeps_the_composer(client, mayor,
         headers=HX,
     ).content.decode()
     assert 'id="composer"' in body
-    assert "OPD ini sudah tidak di panggung lagi." in body
+    assert "OPD ini sudah tidak sedang paparan lagi." in body
 
 
 def test_an_ambiguous_number_in_the_grid_is_refused_not_read_as_thousands(

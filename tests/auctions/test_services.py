@@ -28,7 +28,7 @@ def test_starting_an_item_puts_it_on_stage_with_its_timer(on_stage, session):
 
 def test_only_one_item_on_stage_at_a_time(on_stage, session, dindik, operator):
     other = AgendaItem.objects.create(session=session, opd=dindik, order=2)
-    with pytest.raises(ValidationError, match="masih di panggung"):
+    with pytest.raises(ValidationError, match="masih sedang paparan"):
         services.item_start(item=other, user=operator)
 
 

@@ -199,7 +199,7 @@ def test_a_counter_proposal_with_text_names_the_indicator_and_year(client, dinke
     response = _answer(client, offer, kind="counter", **values, **{"c-reason": "Anggaran"})
 
     errors = response.content.decode()
-    assert "Angka Kematian Ibu 2021: Ketik angka, misalnya 12,5." in errors
+    assert "Angka Kematian Ibu 2021: “empat puluh” bukan angka" in errors
     assert "2020:" not in errors  # only the field that is wrong
     assert not Decision.objects.exists()
 

@@ -61,12 +61,12 @@ def test_the_live_journey_survives_a_server_crash(browser, live_app):
         for screen in screens:
             wait_until_connected(screen)
         expect(projector.region().locator(".screen__agenda")).to_contain_text(app.item)
-        expect(head.region()).to_contain_text("Belum ada yang tampil di panggung")
+        expect(head.region()).to_contain_text("Belum ada yang sedang paparan")
 
         # 1. The operator puts the first waiting item on stage.
         steps.begin("start")
         console.page.locator("button[hx-post$='/start/']").first.click()
-        expect(console.page.locator("#flash")).to_contain_text("sekarang di panggung")
+        expect(console.page.locator("#flash")).to_contain_text("sedang paparan")
         stage = console.region().locator(".console__stage")
         steps.seen(console, stage, app.item)
         expect(stage.locator(".status--presenting")).to_be_visible()

@@ -242,3 +242,20 @@ def test_others_cannot_export_the_audit_log(client, request, persona, entries):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("audit_export")).status_code == 403
     assert not AuditEntry.objects.filter(action="lelang.audit.export").exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login(client, db):
+    for name in ("audit_log", "audit_export"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_path_from_a_record_to_its_unit_still_exists(dinkes):
+    from django.apps import apps
+
+    from lelang.audit_log import UNIT_PATHS
+
+    for label, path in UNIT_PATHS.items():
+        model = apps.get_model(label)
+        assert model._default_manager.filter(**{path: dinkes.pk}).count() >= 0, label

@@ -177,6 +177,19 @@ def test_once_the_session_is_closed_the_idle_time_applies_again(client, operator
     assert client.get(reverse("home")).status_code == 302
 
 
+def test_the_projector_link_is_outside_the_idle_time(client, operator, live_session):
+    client.force_login(operator)
+    client.get(reverse("auctions:console", args=[live_session.pk]))
+    Session.objects.filter(pk=live_session.pk).update(status="closed")
+    idle(client, 31)
+
+    # The wall screen still opens (no login needed) and logs nobody out.
+    projector = client.get(reverse("projector", args=[live_session.display_token]))
+
+    assert projector.status_code == 200
+    assert "_auth_user_id" in client.session
+
+
 def test_watching_keeps_a_login_for_a_session_day_not_forever(client, operator, live_session):
     client.force_login(operator)
     client.get(reverse("auctions:console", args=[live_session.pk]))

@@ -24,8 +24,10 @@ Everything runs on 127.0.0.1 and every wait is bounded:
 4. per N: starts ONE uvicorn worker serving ``lelang.asgi:application``
    (``--lifespan off --no-access-log``, ``DJANGO_DEBUG=0``, a random secret key,
    ``DJANGO_ALLOWED_HOSTS=127.0.0.1``), opens one warm-up viewer, then N SSE
-   connections with raw asyncio on ``GET /layar/<display_token>/stream/`` (``Host:
-   127.0.0.1``) and waits until each has its initial state (``connect_s``). Then:
+   connections with raw asyncio (uvloop) on ``GET /layar/<display_token>/stream/``
+   (``Host: 127.0.0.1``), read by ``--viewer-procs`` child processes (2), not by the
+   driver whose thread makes the offers, and waits until each has its initial state
+   (``connect_s``). Then:
 
    * ``live_fanout``: K offers ``--interval`` apart with ``offer_issue`` as the
      panel ``walikota`` (every ready indicator of the kecamatan, every year
@@ -43,7 +45,7 @@ Everything runs on 127.0.0.1 and every wait is bounded:
    Each offer is the next version v of the negotiation; the projector's live
    fragment carries it as ``data-offer-version="v"``, and every viewer records
    when it first sees each v. Latency is receipt minus the send time of that
-   version (driver and viewers share one process and one clock);
+   version (``time.perf_counter()``: one monotonic clock for every process);
 5. then ``live_fanout workers=2``: two uvicorn processes (two ports, as behind a
    proxy) sharing events through PostgreSQL NOTIFY, half of ``--workers-viewers``
    viewers on each, K service offers; ``server_rss_mb`` is the larger process,
@@ -117,6 +119,9 @@ class Command(BaseCommand):
             help="viewers of the two-worker round (0: skip it)",
         )
         parser.add_argument("--interval", type=float, default=0.3, help="seconds between offers")
+        parser.add_argument(
+            "--viewer-procs", type=int, default=2, help="processes reading the viewers"
+        )
         parser.add_argument("--pg-port", type=int, default=5432)
         parser.add_argument("--pg-user", default="postgres")
         parser.add_argument("--driver", default="", help="(internal) run the rounds")
@@ -133,6 +138,8 @@ class Command(BaseCommand):
             raise CommandError("--workers-viewers: between 0 and 8000")
         if not 0.05 <= options["interval"] <= 10:
             raise CommandError("--interval: between 0.05 and 10 seconds")
+        if not 1 <= options["viewer_procs"] <= 16:
+            raise CommandError("--viewer-procs: between 1 and 16")
         raise_fd_limit(max([*viewers, options["workers_viewers"]]) + 256)
         if options["driver"]:
             self.drive(viewers, options)
@@ -158,6 +165,7 @@ class Command(BaseCommand):
         cmd += ["--clicks", str(options["clicks"])]
         cmd += ["--workers-viewers", str(options["workers_viewers"])]
         cmd += ["--interval", str(options["interval"])]
+        cmd += ["--viewer-procs", str(options["viewer_procs"])]
         cmd += ["--verbosity", str(options["verbosity"])]
         # Its own process group: on any way out, the child and its servers go together.
         child = subprocess.Popen(  # noqa: S603
@@ -209,6 +217,7 @@ class Command(BaseCommand):
                         events=options["events"],
                         clicks=clicks,
                         interval=options["interval"],
+                        viewer_procs=options["viewer_procs"],
                         verbose=verbose,
                     )
                 )
@@ -268,20 +277,17 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 class Round:
-    """One N: the viewers, the send time of each version, and two barriers."""
+    """One N: its viewers (in the process reading them), the send time of each version
+    (in the driver), and the barrier "every viewer has its first state"."""
 
-    def __init__(self, n: int, base: int, offers: int):
+    def __init__(self, n: int, base: int):
         self.n = n
         self.base = base  # the version on the table before this round's offers
-        self.last = base + offers
         self.sent: dict[int, float] = {}  # version -> perf_counter() just before sending
         self.viewers: list[Viewer] = []
         self.initial = 0
         self.failed = 0  # answered with an HTTP error instead of a stream
-        self.finished = 0
-        loop = asyncio.get_running_loop()
-        self.all_initial = loop.create_future()
-        self.all_finished = loop.create_future()
+        self.all_initial = asyncio.get_running_loop().create_future()
 
     def got_initial(self):
         self.initial += 1
@@ -294,13 +300,6 @@ class Round:
     def _check(self):
         if self.initial + self.failed >= self.n and not self.all_initial.done():
             self.all_initial.set_result(time.perf_counter())
-        if self.finished + self.failed >= self.n and not self.all_finished.done():
-            self.all_finished.set_result(None)
-
-    def got_last(self):
-        self.finished += 1
-        if self.finished + self.failed >= self.n and not self.all_finished.done():
-            self.all_finished.set_result(None)
 
     async def seen_by_all(self, version: int, timeout: float) -> None:
         """Until every viewer still streaming has seen ``version`` (bounded)."""
@@ -309,15 +308,6 @@ class Round:
             if all(v.last >= version or v.transport is None for v in self.viewers):
                 return
             await asyncio.sleep(0.05)
-
-    def latencies(self, versions) -> list[float]:
-        wanted = set(versions)
-        return sorted(
-            (received - self.sent[version]) * 1000
-            for viewer in self.viewers
-            for version, received in viewer.received.items()
-            if version in wanted and version in self.sent
-        )
 
 
 class Viewer(asyncio.Protocol):
@@ -370,8 +360,6 @@ class Viewer(asyncio.Protocol):
             elif version > self.round.base:
                 self.received[version] = now
             self.last = version
-            if version >= self.round.last:
-                self.round.got_last()
         return end
 
     def connection_lost(self, exc):
@@ -627,6 +615,120 @@ async def open_viewers(round_: Round, count: int, ports: list[int], token: str) 
     await asyncio.gather(*(one(ports[i % len(ports)]) for i in range(count)))
 
 
+def viewer_process(conn, count: int, ports: list[int], token: str, base: int) -> None:
+    """A child process reading ``count`` viewers' streams (see :class:`ViewerPool`)."""
+    raise_fd_limit(count + 256)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        round_ = Round(count, base)
+        started = time.perf_counter()
+        await open_viewers(round_, count, ports, token)
+        try:
+            connected_at = await asyncio.wait_for(asyncio.shield(round_.all_initial), 90)
+        except TimeoutError:
+            connected_at = time.perf_counter()
+        conn.send(("connected", round_.initial, round_.failed, started, connected_at))
+        while True:
+            command = await loop.run_in_executor(None, conn.recv)
+            if command[0] == "seen":
+                await round_.seen_by_all(command[1], command[2])
+                conn.send(("seen",))
+            else:
+                received: dict[int, list[float]] = {}
+                for viewer in round_.viewers:
+                    for version, at in viewer.received.items():
+                        received.setdefault(version, []).append(at)
+                lasts = [viewer.last for viewer in round_.viewers]
+                conn.send(("results", received, lasts, len(round_.viewers)))
+                break
+        for viewer in round_.viewers:
+            if viewer.transport:
+                viewer.transport.close()
+
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(main())
+    conn.close()
+
+
+class ViewerPool:
+    """A round's viewers, read by child processes.
+
+    Not by the driver: its thread that makes the offers (the service, the panel's
+    POST) would wait for the GIL behind thousands of reads, and the offers would go
+    out late and bunched (measured at 4,000 viewers: gaps of 37 to 949 ms instead of
+    300). Receipt times are ``time.perf_counter()``, CLOCK_MONOTONIC on Linux: one
+    clock for every process on the machine.
+    """
+
+    def __init__(self, n: int, ports: list[int], token: str, base: int, procs: int):
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self.conns, self.procs = [], []
+        procs = max(1, min(procs, n))
+        for i in range(procs):
+            count = n // procs + (1 if i < n % procs else 0)
+            parent, child = context.Pipe()
+            rotated = ports[i % len(ports) :] + ports[: i % len(ports)]
+            process = context.Process(
+                target=viewer_process, args=(child, count, rotated, token, base), daemon=True
+            )
+            process.start()
+            child.close()
+            self.conns.append(parent)
+            self.procs.append(process)
+        self.executor = ThreadPoolExecutor(len(self.conns), thread_name_prefix="bench-viewers")
+
+    async def _ask(self, command, timeout: float) -> list:
+        loop = asyncio.get_running_loop()
+        if command is not None:
+            for conn in self.conns:
+                conn.send(command)
+
+        def recv(conn):
+            if not conn.poll(timeout):
+                raise CommandError(f"a viewer process did not answer {command!r} in time")
+            return conn.recv()
+
+        return await asyncio.gather(
+            *(loop.run_in_executor(self.executor, recv, conn) for conn in self.conns)
+        )
+
+    async def connected(self) -> tuple[int, int, float]:
+        """(viewers with their first state, HTTP errors, seconds from the first
+        connection attempt until the last one had it: the processes' start-up aside)."""
+        replies = await self._ask(None, 120)
+        return (
+            sum(reply[1] for reply in replies),
+            sum(reply[2] for reply in replies),
+            max(reply[4] for reply in replies) - min(reply[3] for reply in replies),
+        )
+
+    async def seen(self, version: int, timeout: float) -> None:
+        await self._ask(("seen", version, timeout), timeout + 30)
+
+    async def results(self) -> tuple[dict[int, list[float]], list[int], int]:
+        received: dict[int, list[float]] = {}
+        lasts: list[int] = []
+        opened = 0
+        for reply in await self._ask(("results",), 60):
+            for version, times in reply[1].items():
+                received.setdefault(version, []).extend(times)
+            lasts += reply[2]
+            opened += reply[3]
+        return received, lasts, opened
+
+    def close(self) -> None:
+        for process in self.procs:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+        for conn in self.conns:
+            conn.close()
+        self.executor.shutdown(wait=False)
+
+
 def cpu_s(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/stat") as stat:
@@ -651,6 +753,7 @@ async def run_round(
     events: int,
     clicks: int,
     interval: float,
+    viewer_procs: int,
     verbose: bool,
 ) -> list[str]:
     """``workers`` servers, ``n`` viewers spread over them, ``events`` service offers
@@ -661,8 +764,7 @@ async def run_round(
     ports = [free_port() for _ in range(workers)]
     servers: list[subprocess.Popen] = []
     peaks: list[float] = []
-    rounds: list[Round] = []
-    browser = None
+    warm = pool = browser = sampler = None
     lines = []
 
     async def sample():
@@ -671,7 +773,6 @@ async def run_round(
                 peaks[i] = max(peaks[i], rss_mb(server.pid))
             await asyncio.sleep(0.05)
 
-    sampler = None
     try:
         await loop.run_in_executor(db, stage.next_item)
         for port in ports:
@@ -679,8 +780,7 @@ async def run_round(
             peaks.append(rss_mb(servers[-1].pid))
         sampler = loop.create_task(sample())
         # Warm up: the first request imports and builds what a running server has.
-        warm = Round(workers, stage.version, 0)
-        rounds.append(warm)
+        warm = Round(workers, stage.version)
         await open_viewers(warm, workers, ports, stage.token)
         try:
             await asyncio.wait_for(asyncio.shield(warm.all_initial), 30)
@@ -694,17 +794,10 @@ async def run_round(
             await loop.run_in_executor(db, browser.log_in)
         await asyncio.sleep(0.5)
 
-        round_ = Round(n, stage.version, events + clicks)
-        rounds.append(round_)
+        sent = Round(n, stage.version)  # only its send times: the pool has the viewers
         cpu_before = sum(cpu_s(s.pid) for s in servers)
-        started = time.perf_counter()
-        opening = loop.create_task(open_viewers(round_, n, ports, stage.token))
-        try:
-            connected_at = await asyncio.wait_for(asyncio.shield(round_.all_initial), 90)
-        except TimeoutError:
-            connected_at = time.perf_counter()
-        await asyncio.wait_for(opening, 30)
-        connect_s = connected_at - started
+        pool = ViewerPool(n, ports, stage.token, stage.version, viewer_procs)
+        initial, failed, connect_s = await pool.connected()
         cpu_connect = sum(cpu_s(s.pid) for s in servers) - cpu_before
         threads_connected = threads(servers[0].pid)
         await asyncio.sleep(0.5)
@@ -712,6 +805,7 @@ async def run_round(
         phases = [("fanout", events, stage.offer)]
         if clicks:
             phases.append(("click", clicks, browser.offer))
+        done = []
         for kind, count, send in phases:
             cpu_before = sum(cpu_s(s.pid) for s in servers)
             driver_before = cpu_s(os.getpid())
@@ -719,12 +813,21 @@ async def run_round(
             first = time.perf_counter()
             for k in range(count):
                 await asyncio.sleep(max(0.0, first + k * interval - time.perf_counter()))
-                await asyncio.wait_for(loop.run_in_executor(db, send, round_), 30)
-            await round_.seen_by_all(stage.version, 10)
+                await asyncio.wait_for(loop.run_in_executor(db, send, sent), 30)
+            await pool.seen(stage.version, 10)
             cpu_offer = sum(cpu_s(s.pid) for s in servers) - cpu_before
             cpu_driver = cpu_s(os.getpid()) - driver_before
-            versions = range(first_version, stage.version + 1)
-            ms = round_.latencies(versions)
+            done.append(
+                (kind, count, range(first_version, stage.version + 1), cpu_offer, cpu_driver)
+            )
+        received, lasts, opened = await pool.results()
+
+        for kind, count, versions, cpu_offer, cpu_driver in done:
+            ms = sorted(
+                (at - sent.sent[version]) * 1000
+                for version in versions
+                for at in received.get(version, ())
+            )
             lost = n * count - len(ms)
             label = f"live_{kind} viewers={n}"
             if workers > 1:
@@ -739,15 +842,15 @@ async def run_round(
                 line += " worker_rss_mb=" + ",".join(f"{peak:.0f}" for peak in peaks)
             lines.append(line)
             if verbose:
-                short = [v.last for v in round_.viewers if v.last < stage.version]
-                sent = [round_.sent[v] for v in versions]
-                gaps = [round((b - a) * 1000) for a, b in itertools.pairwise(sent)]
+                short = [last for last in lasts if last < versions[-1]]
+                times = [sent.sent[v] for v in versions]
+                gaps = [round((b - a) * 1000) for a, b in itertools.pairwise(times)]
                 posts = sorted(browser.post_ms) if kind == "click" and browser else []
                 sys.stderr.write(
-                    f"  {kind}: viewers opened={len(round_.viewers)} initial={round_.initial} "
-                    f"http_errors={round_.failed} short={len(short)} "
+                    f"  {kind}: viewers opened={opened} initial={initial} "
+                    f"http_errors={failed} short={len(short)} "
                     f"(last version seen: {sorted(set(short))[:10]}); versions "
-                    f"{first_version}..{stage.version}, send gaps ms min={min(gaps, default=0)} "
+                    f"{versions[0]}..{versions[-1]}, send gaps ms min={min(gaps, default=0)} "
                     f"max={max(gaps, default=0)}; server threads={threads_connected} "
                     f"cpu_connect_s={cpu_connect:.2f} cpu_offer_s={cpu_offer:.2f} "
                     f"driver_cpu_s={cpu_driver:.2f} load1={os.getloadavg()[0]:.1f} "
@@ -764,10 +867,11 @@ async def run_round(
             sampler.cancel()
         for i, server in enumerate(servers):
             peaks[i] = max(peaks[i], rss_mb(server.pid))
-        for each in rounds:
-            for viewer in each.viewers:
-                if viewer.transport:
-                    viewer.transport.close()
+        for viewer in warm.viewers if warm is not None else ():
+            if viewer.transport:
+                viewer.transport.close()
+        if pool is not None:
+            pool.close()
         if browser is not None:
             browser.close()
         for server in servers:
