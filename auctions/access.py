@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from auctions.models import AgendaItem, Negotiation, Offer, Session
 from lelang import events
+from lelang.roles import planning_agency
 from opd.selectors import member_opd_ids
 
 DISPLAY_TOPIC_SECONDS = 60
@@ -101,12 +102,17 @@ def display_channel_prefix(session: Session) -> str:
     return f"{session.topic}:projector"
 
 
+def operators_only() -> PermissionDenied:
+    """The refusal for whoever does not run sessions, naming the planning agency."""
+    return PermissionDenied(_("Only %(agency)s runs the session.") % {"agency": planning_agency()})
+
+
 def get_item_for_user(request, pk, perm: str) -> AgendaItem:
     item = AgendaItem.objects.select_related("session__auction").filter(pk=pk).first()
     if item is None:
         raise Http404(_("No such agenda item."))
     if not request.user.has_perm(perm):
-        raise PermissionDenied(_("Only Bappeda runs the session."))
+        raise operators_only()
     return item
 
 
@@ -153,4 +159,4 @@ def check_runs_sessions(request) -> None:
     if not request.user.is_authenticated:
         raise PermissionDenied(_("Log in first."))
     if not request.user.has_perm("auctions.run_session"):
-        raise PermissionDenied(_("Only Bappeda runs the session."))
+        raise operators_only()

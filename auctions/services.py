@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -35,6 +35,7 @@ from auctions.states import ACTIVE_STATES, check_move
 from auctions.targets import IndicatorFacts, grid_warnings, offer_years, value_problem
 from lelang import events
 from lelang.audit import audit_record
+from lelang.roles import planning_agency
 from opd.selectors import holds_head_position
 from opd.services import acting_head_appoint, official_create
 
@@ -258,7 +259,7 @@ def display_link_renew(*, session: Session, user, request=None) -> Session:
     a closed session, whose link no longer streams anyway.
     """
     if not user.has_perm("auctions.run_session"):
-        raise PermissionDenied(_("Only Bappeda runs the session."))
+        raise access.operators_only()
     session = _locked_session(session)
     if session.status == Session.Status.CLOSED:
         raise ValidationError(_("This session is closed."))
@@ -407,8 +408,8 @@ def _open_negotiation(item: AgendaItem, opd) -> Negotiation:
         official = current_head_official(opd)
         if official is None:
             raise ValidationError(
-                _("%(opd)s has no head on record to answer; Bappeda records one first.")
-                % {"opd": opd}
+                _("%(opd)s has no head on record to answer; %(agency)s records one first.")
+                % {"opd": opd, "agency": planning_agency()}
             )
         negotiation = Negotiation.objects.create(item=item, opd=opd, official=official)
     return negotiation

@@ -14,12 +14,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.db import router, transaction
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 
 from lelang.audit import audit_record, snapshot
 from lelang.audit_receivers import AUDITED_FLAG, unlock_record
 from lelang.models import AuditChainHead, AuditEntry, User
+from lelang.roles import role_choices
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -147,12 +149,26 @@ class PasswordSetForm(AdminPasswordChangeForm):
             )
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """The role filter, the operators' role under the planning agency's configured name
+    (the model's choices keep the fixed label the migrations record)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return role_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(role=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     audit_exclude = ("password",)
     change_password_form = PasswordSetForm
     list_display = ("username", "name", "role_label", "is_active", "is_demo", "last_login")
-    list_filter = ("role", "is_active", "is_demo")
+    list_filter = (RoleFilter, "is_active", "is_demo")
     search_fields = ("username", "name", "email")
     ordering = ("username",)
     fieldsets = (
@@ -177,6 +193,11 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     @admin.display(description=_("role"), ordering="role")
     def role_label(self, obj):
         return obj.get_role_display()
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":  # the agency's configured name, as in RoleFilter
+            kwargs["choices"] = [*BLANK_CHOICE_DASH, *role_choices()]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

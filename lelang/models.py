@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lelang.roles import Role
+from lelang.roles import Role, role_label
 
 
 class User(AbstractUser):
@@ -35,9 +34,7 @@ class User(AbstractUser):
     def get_role_display(self):
         """The role in words; the operators' role is named after the city's planning
         agency (``LELANG_PLANNING_AGENCY``: "Bappeda", Malang's "Barenlitbang")."""
-        if self.role == Role.BAPPEDA:
-            return _("%(agency)s (session operator)") % {"agency": settings.LELANG_PLANNING_AGENCY}
-        return dict(Role.choices).get(self.role, self.role)
+        return role_label(self.role)
 
 
 class AuditEntry(models.Model):

@@ -5,16 +5,39 @@ from their position (see ``opd.rules``).
 """
 
 import rules
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    # This label is what the migrations record, so it stays fixed; people read the
+    # operators' role under the agency's configured name: see role_label().
     BAPPEDA = "bappeda", _("Bappeda (session operator)")
     PANEL = "panel", _("Panel (mayor, deputy mayor, city secretary)")
     OPD_HEAD = "opd_head", _("Head of OPD")
     OPD_STAFF = "opd_staff", _("OPD staff")
     INSPECTOR = "inspector", _("Inspector (Inspektorat)")
+
+
+def planning_agency() -> str:
+    """The planning agency's name as the city calls it (``LELANG_PLANNING_AGENCY``:
+    "Bappeda", Malang's "Barenlitbang"). Read on each call, not at import, so the
+    name in a message follows the setting."""
+    return settings.LELANG_PLANNING_AGENCY
+
+
+def role_label(role: str) -> str:
+    """The role in words, the operators' named after the planning agency."""
+    if role == Role.BAPPEDA:
+        return gettext("%(agency)s (session operator)") % {"agency": planning_agency()}
+    return str(dict(Role.choices).get(role, role))
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """The roles as a person picks them (the back office's role field and filter)."""
+    return [(value, role_label(value)) for value in Role.values]
 
 
 def has_role(*roles: str) -> rules.Predicate:

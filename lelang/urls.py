@@ -25,3 +25,5 @@ urlpatterns = [
     path("layar/<str:token>/stream/", auction_views.projector_stream, name="projector_stream"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "lelang.views.server_error"

@@ -6,8 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +28,7 @@ from lelang.audit_log import (
 from lelang.forms import AuditFilterForm, LoginForm
 from lelang.models import AuditEntry
 from lelang.navigation import sections_for
+from lelang.roles import planning_agency
 from lelang.spreadsheet import csv_text
 from opd.selectors import current_tenure
 
@@ -172,3 +174,10 @@ def audit_export(request):
             ]
         )
     return response
+
+
+def server_error(request):
+    """Django's 500 page, naming the planning agency to contact. Like Django's own it
+    runs no context processors: the database they query may be what failed."""
+    html = loader.get_template("500.html").render({"planning_agency": planning_agency()})
+    return HttpResponseServerError(html)

@@ -5,6 +5,7 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from lelang.roles import planning_agency
 from opd.models import (
     Attachment,
     CaseExample,
@@ -45,9 +46,14 @@ def deny(request: HttpRequest, obj, perm: str) -> PermissionDenied:
     if perm == "opd.submit_dataroom":
         return PermissionDenied(_("Only the head of the OPD can submit the data room."))
     if perm == "opd.review_dataroom":
-        return PermissionDenied(_("Only Bappeda can review a submitted data room."))
+        return PermissionDenied(
+            _("Only %(agency)s can review a submitted data room.") % {"agency": planning_agency()}
+        )
     if perm == "opd.reopen_dataroom":
-        return PermissionDenied(_("Only Bappeda can reopen a data room marked ready."))
+        return PermissionDenied(
+            _("Only %(agency)s can reopen a data room marked ready.")
+            % {"agency": planning_agency()}
+        )
     return PermissionDenied(_("You may not change this OPD's data."))
 
 
@@ -77,7 +83,10 @@ def get_theme(code: str) -> Theme:
 def current_period() -> Period:
     period = Period.objects.filter(is_current=True).first()
     if period is None:
-        raise Http404(_("No planning period is open. Bappeda sets one in the administration."))
+        raise Http404(
+            _("No planning period is open. %(agency)s sets one in the administration.")
+            % {"agency": planning_agency()}
+        )
     return period
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lelang.audit import audit_record, snapshot
+from lelang.roles import planning_agency
 from opd import files
 from opd.checklist import Missing, data_room_checklist, programs_for_checklist
 from opd.models import (
@@ -467,8 +468,8 @@ def _in_use_sentence(subject: str, error: ProtectedError) -> str:
     )
     return _(
         "%(subject)s cannot be deleted: the performance auction already holds %(holders)s "
-        "for it. Correct it instead, or ask Bappeda."
-    ) % {"subject": subject, "holders": holders}
+        "for it. Correct it instead, or ask %(agency)s."
+    ) % {"subject": subject, "holders": holders, "agency": planning_agency()}
 
 
 @transaction.atomic
@@ -518,7 +519,8 @@ def acting_head_appoint(*, opd: Opd, official: Official, user, request=None, rea
     position = Position.objects.select_for_update().filter(opd=opd, is_head=True).first()
     if position is None:
         raise ValidationError(
-            _("%(opd)s has no head position on record; Bappeda adds one first.") % {"opd": opd}
+            _("%(opd)s has no head position on record; %(agency)s adds one first.")
+            % {"opd": opd, "agency": planning_agency()}
         )
     account = official.user
     if account is None or not account.is_active:

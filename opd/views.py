@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from lelang.audit import audit_record
+from lelang.roles import planning_agency
 from lelang.templatetags.numbers import angka, rupiah, satuan
 from opd import services
 from opd.access import (
@@ -665,7 +666,8 @@ def data_room_submit(request, code):
         return render(request, "opd/submit_confirm.html", context)
     messages.success(
         request,
-        _("Version %(number)s submitted to Bappeda for review.") % {"number": submission.number},
+        _("Version %(number)s submitted to %(agency)s for review.")
+        % {"number": submission.number, "agency": planning_agency()},
     )
     return redirect(room.get_absolute_url())
 

@@ -2,6 +2,7 @@
 agency by its own name, invented demo people, a back office without odd Indonesian, and a
 README that names only files a fresh clone has."""
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
@@ -12,10 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from auctions.models import AgendaItem
+from auctions.models import AgendaItem, Auction, Session
 from lelang.models import User
 from lelang.roles import Role
-from opd.models import Official, Opd, Position
+from opd.models import DataRoom, Official, Opd, Position
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,6 +108,57 @@ def test_the_planning_agency_is_named_by_the_setting(client, operator, settings)
 def test_the_agency_is_bappeda_unless_set(client, operator):
     client.force_login(operator)
     assert "Bappeda (operator sesi)" in client.get(reverse("home")).content.decode()
+
+
+def test_a_refusal_and_the_submit_button_name_the_configured_agency(
+    client, settings, mayor, dinkes_head, dinkes, period
+):
+    settings.LELANG_PLANNING_AGENCY = "Barenlitbang"
+    auction = Auction.objects.create(name="Lelang Kinerja RPJMD 2018–2023", period=period)
+    session = Session.objects.create(
+        auction=auction, title="Hari 1", date=datetime.date(2018, 12, 3)
+    )
+    client.force_login(mayor)
+    refused = client.get(reverse("auctions:console", args=[session.pk]))
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "minta Barenlitbang memeriksa peran dan jabatan Anda" in page
+    assert "Bappeda" not in page
+    planning = client.get(reverse("auctions:session_create")).content.decode()
+    assert "Hanya Barenlitbang yang menjalankan sesi." in planning
+
+    DataRoom.objects.create(opd=dinkes, period=period)
+    client.force_login(dinkes_head)
+    room = client.get(reverse("opd:data_room", args=[dinkes.code])).content.decode()
+    assert re.search(r'<button type="submit" class="button">\s*Ajukan ke Barenlitbang\s*<', room)
+    assert "Bappeda" not in room
+
+
+def test_the_back_office_offers_the_operators_role_under_the_agency_s_name(
+    client, settings, operator, dinkes_head
+):
+    settings.LELANG_PLANNING_AGENCY = "Barenlitbang"
+    client.force_login(operator)
+    form = client.get(reverse("admin:lelang_user_change", args=[dinkes_head.pk])).content.decode()
+    assert '<option value="bappeda">Barenlitbang (operator sesi)</option>' in form
+    listing = client.get(reverse("admin:lelang_user_changelist"), {"role": "bappeda"})
+    page = listing.content.decode()
+    assert "Barenlitbang (operator sesi)" in page and "Bappeda (operator sesi)" not in page
+    assert [user.username for user in listing.context["cl"].result_list] == ["operator"]
+
+
+def test_the_server_error_page_names_the_configured_agency(client, settings, operator, monkeypatch):
+    settings.LELANG_PLANNING_AGENCY = "Barenlitbang"
+
+    def broken(user):
+        raise RuntimeError("the start page broke")
+
+    monkeypatch.setattr("lelang.views.sections_for", broken)
+    client.raise_request_exception = False
+    client.force_login(operator)
+    response = client.get(reverse("home"))
+    assert response.status_code == 500
+    assert "Bila berulang, hubungi Barenlitbang." in response.content.decode()
 
 
 # --- The demo's people ---------------------------------------------------------------------
