@@ -226,7 +226,9 @@ _gc_tuned = False
 def register(prefix: str, render: Renderer) -> None:
     """Render topics starting with ``prefix`` with ``render(topic) -> {channel: html}``.
 
-    ``render`` is plain sync code (it may use the ORM); it runs in a worker thread.
+    ``render`` is plain sync code (it may use the ORM); it runs in a worker thread,
+    or in the thread whose commit published the change (see :meth:`Hub.render_here`):
+    it must not depend on that thread's state, such as its active language.
     It returns the fragment of every channel the topic feeds; channels missing from
     the result get nothing. The longest matching prefix wins; registering the same
     prefix again replaces the renderer.
@@ -709,10 +711,10 @@ class Hub:
         Why: a request that changes the session (the panel's offer) goes on, after its
         commit, to render its own answer. A hub render started by the event would run
         alongside it in another thread, and under the GIL both go at half speed: the
-        projector's update came after the panel's own page (measured: a 35 ms render
-        took 110 ms). Rendered first, here, it takes 35 ms and the request answers
-        that much later. Only from a thread of a process whose hub is running (not
-        from its event loop, not from a process without viewers).
+        projector's update came after the panel's own page (measured: a render of
+        about 40 ms took 113 ms). Rendered first, here, it takes its 40 ms, and the
+        request answers that much later. Only from a thread of a process whose hub
+        is running (not from its event loop, not from a process without viewers).
         """
         loop = self._loop
         if loop is None or loop.is_closed() or self.stopping:
@@ -792,7 +794,10 @@ class Hub:
             self._shown[topic] = started
             self._broadcast(frames)
         if shown is not None:
-            self._loop.call_soon(shown.set)
+            if self._loop is None:
+                shown.set()
+            else:
+                self._loop.call_soon(shown.set)
 
     def close_streams(self, prefix: str, reason: str = "") -> None:
         """End this process's streams whose channel starts with ``prefix``: each gets
