@@ -15,16 +15,17 @@ import re
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from auctions.models import AgendaItem, Decision, Session
 from auctions.selectors import (
     handover_candidates,
+    item_indicators,
     latest_negotiations,
     latest_offer,
     ready_indicators,
-    settled_indicators,
 )
 from auctions.services import handover_open
 from auctions.states import ACTIVE_STATES
@@ -100,11 +101,11 @@ def projector_chart(indicator, offered: list) -> str:
     )
 
 
-def _unit_rows(item: AgendaItem):
+def _unit_rows(item: AgendaItem, ready: dict | None = None):
     """Per unit on the item: its indicators, negotiation, newest offer and its answer."""
     negotiations = latest_negotiations(item)
     rows = []
-    for opd, indicators in ready_indicators(item).items():
+    for opd, indicators in (ready if ready is not None else ready_indicators(item)).items():
         negotiation = negotiations.get(opd.pk)
         offer = latest_offer(negotiation) if negotiation else None
         targets = {}
@@ -148,13 +149,27 @@ def _unit_rows(item: AgendaItem):
     return rows
 
 
-def session_context(session: Session) -> dict:
-    session = Session.objects.select_related(
-        "auction__period", "current_item__opd", "current_item__theme", "focus_indicator"
-    ).get(pk=session.pk)
+def _load_session(pk: int) -> Session | None:
+    return (
+        Session.objects.select_related(
+            "auction__period", "current_item__opd", "current_item__theme", "focus_indicator"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def session_context(session: Session, *, loaded: bool = False) -> dict:
+    """What every live screen shows; ``loaded``: ``session`` was read by
+    :func:`_load_session` for this render already (each query counts on every click)."""
+    if not loaded:
+        session = _load_session(session.pk)
     items = list(session.items.select_related("opd", "theme", "postponed_to"))
     item = session.current_item
-    units = _unit_rows(item) if item is not None else []
+    if item is not None:
+        item.session = session  # the selectors read its period; no query for it again
+    ready, settled = item_indicators(item) if item is not None else ({}, [])
+    units = _unit_rows(item, ready) if item is not None else []
     handover = []
     if session.status != Session.Status.CLOSED:
         for row in units:
@@ -169,13 +184,16 @@ def session_context(session: Session) -> dict:
         "stage_busy": any(i.state in ACTIVE_STATES for i in items),
         "units": units,
         "handover": handover,
-        "settled": settled_indicators(item) if item is not None else [],
+        "settled": settled,
         "now": timezone.now(),
         "presence": events.presence(channel(session.pk, "")),
-        "other_sessions": list(
-            Session.objects.filter(auction_id=session.auction_id)
-            .exclude(pk=session.pk)
-            .exclude(status=Session.Status.CLOSED)
+        # Only the console lists them: read when a template first asks.
+        "other_sessions": SimpleLazyObject(
+            lambda: list(
+                Session.objects.filter(auction_id=session.auction_id)
+                .exclude(pk=session.pk)
+                .exclude(status=Session.Status.CLOSED)
+            )
         ),
         "reasons": Decision.Reason.choices,
         "timer_actions": [
@@ -206,8 +224,7 @@ def unit_context(context: dict, opd_id: int, viewer_id: int | None = None) -> di
 def render_session(topic: str, wanted: set[str] | None = None) -> dict[str, str]:
     """Every screen's fragment for this session's current state; with ``wanted``,
     only the channels somebody is watching (in the languages they read)."""
-    session_id = int(topic.split(":")[1])
-    session = Session.objects.filter(pk=session_id).first()
+    session = _load_session(int(topic.split(":")[1]))
     if session is None:
         return {}
     fragments = {}
@@ -224,7 +241,7 @@ def _render_screens(session: Session, names: set[str] | None) -> dict[str, str]:
     def watched(name: str) -> bool:
         return names is None or name in names
 
-    context = session_context(session)
+    context = session_context(session, loaded=True)
     fragments = {
         channel(session.pk, screen): render_to_string(f"auctions/{screen}.html#live", context)
         for screen in ("projector", "console", "panel")

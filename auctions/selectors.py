@@ -32,6 +32,51 @@ def _bound_elsewhere(item: AgendaItem):
     )
 
 
+def item_indicators(item: AgendaItem) -> tuple[dict[Opd, list[Indicator]], list[dict]]:
+    """What is on the table for an item and what was settled before it, in one read:
+    ``(ready, settled)`` as :func:`ready_indicators` and :func:`settled_indicators`
+    return them (the live screens need both on every change)."""
+    indicators = (
+        _item_indicators(item)
+        .annotate(
+            bound=Exists(_bound_elsewhere(item)),
+            reopened=Exists(Reopening.objects.filter(item_id=item.pk, indicator=OuterRef("pk"))),
+        )
+        .select_related("program__data_room__opd")
+        .prefetch_related("comparators")
+        .order_by("program__data_room__opd__name", "program__order", "order", "pk")
+    )
+    grouped: dict[Opd, list[Indicator]] = defaultdict(list)
+    settled: list[Indicator] = []
+    for indicator in indicators:
+        if indicator.bound and not indicator.reopened:
+            settled.append(indicator)
+        else:
+            grouped[indicator.program.data_room.opd].append(indicator)
+    return dict(grouped), _settled_rows(settled)
+
+
+def _settled_rows(indicators: list[Indicator]) -> list[dict]:
+    if not indicators:
+        return []
+    targets = defaultdict(list)
+    for target in (
+        AgreedTarget.objects.filter(indicator__in=indicators, is_binding=True)
+        .select_related("negotiation__item__session", "negotiation__opd")
+        .order_by("year")
+    ):
+        targets[target.indicator_id].append(target)
+    return [
+        {
+            "indicator": indicator,
+            "opd": indicator.program.data_room.opd,
+            "targets": targets[indicator.pk],
+            "item": targets[indicator.pk][0].negotiation.item if targets[indicator.pk] else None,
+        }
+        for indicator in indicators
+    ]
+
+
 def ready_indicators(item: AgendaItem) -> dict[Opd, list[Indicator]]:
     """The indicators on the table for an item, per unit: from data rooms marked ready.
 
@@ -60,32 +105,7 @@ def ready_indicators(item: AgendaItem) -> dict[Opd, list[Indicator]]:
 def settled_indicators(item: AgendaItem) -> list[dict]:
     """The item's indicators already agreed elsewhere (and not reopened here), each with
     its binding trajectory and where it was agreed: shown, but not offered again."""
-    indicators = (
-        _item_indicators(item)
-        .annotate(
-            bound=Exists(_bound_elsewhere(item)),
-            reopened=Exists(Reopening.objects.filter(item_id=item.pk, indicator=OuterRef("pk"))),
-        )
-        .filter(bound=True, reopened=False)
-        .select_related("program__data_room__opd")
-        .order_by("program__data_room__opd__name", "program__order", "order", "pk")
-    )
-    rows = []
-    for indicator in indicators:
-        targets = list(
-            AgreedTarget.objects.filter(indicator=indicator, is_binding=True)
-            .select_related("negotiation__item__session", "negotiation__opd")
-            .order_by("year")
-        )
-        rows.append(
-            {
-                "indicator": indicator,
-                "opd": indicator.program.data_room.opd,
-                "targets": targets,
-                "item": targets[0].negotiation.item if targets else None,
-            }
-        )
-    return rows
+    return item_indicators(item)[1]
 
 
 def agreed_opd_ids(opd_ids) -> set[int]:
