@@ -32,11 +32,10 @@ def _bound_elsewhere(item: AgendaItem):
     )
 
 
-def item_indicators(item: AgendaItem) -> tuple[dict[Opd, list[Indicator]], list[dict]]:
-    """What is on the table for an item and what was settled before it, in one read:
-    ``(ready, settled)`` as :func:`ready_indicators` and :func:`settled_indicators`
-    return them (the live screens need both on every change)."""
-    indicators = (
+def _annotated_indicators(item: AgendaItem):
+    """The item's indicators, each marked ``bound`` (agreed on another item) and
+    ``reopened`` (Bappeda reopened it here), in agenda order."""
+    return (
         _item_indicators(item)
         .annotate(
             bound=Exists(_bound_elsewhere(item)),
@@ -46,9 +45,15 @@ def item_indicators(item: AgendaItem) -> tuple[dict[Opd, list[Indicator]], list[
         .prefetch_related("comparators")
         .order_by("program__data_room__opd__name", "program__order", "order", "pk")
     )
+
+
+def item_indicators(item: AgendaItem) -> tuple[dict[Opd, list[Indicator]], list[dict]]:
+    """What is on the table for an item and what was settled before it, in one read:
+    ``(ready, settled)`` as :func:`ready_indicators` and :func:`settled_indicators`
+    return them (the live screens need both on every change)."""
     grouped: dict[Opd, list[Indicator]] = defaultdict(list)
     settled: list[Indicator] = []
-    for indicator in indicators:
+    for indicator in _annotated_indicators(item):
         if indicator.bound and not indicator.reopened:
             settled.append(indicator)
         else:
@@ -85,19 +90,8 @@ def ready_indicators(item: AgendaItem) -> dict[Opd, list[Indicator]]:
     binding target agreed on another item is left out (see :func:`settled_indicators`)
     unless Bappeda reopened it on this item.
     """
-    indicators = (
-        _item_indicators(item)
-        .annotate(
-            bound=Exists(_bound_elsewhere(item)),
-            reopened=Exists(Reopening.objects.filter(item_id=item.pk, indicator=OuterRef("pk"))),
-        )
-        .exclude(bound=True, reopened=False)
-        .select_related("program__data_room__opd")
-        .prefetch_related("comparators")
-        .order_by("program__data_room__opd__name", "program__order", "order", "pk")
-    )
     grouped: dict[Opd, list[Indicator]] = defaultdict(list)
-    for indicator in indicators:
+    for indicator in _annotated_indicators(item).exclude(bound=True, reopened=False):
         grouped[indicator.program.data_room.opd].append(indicator)
     return dict(grouped)
 

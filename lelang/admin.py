@@ -48,7 +48,22 @@ def _current(obj, exclude=()):
     return snapshot(type(obj)._default_manager.filter(pk=obj.pk).first(), exclude=exclude)
 
 
-class AuditedAdminMixin:
+class AuditedDeletesMixin:
+    """Deletions from the admin, one by one and in bulk, each with its audit entry
+    (``_audit_delete``) in the same transaction as the delete."""
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._audit_delete(request, obj)
+            super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class AuditedAdminMixin(AuditedDeletesMixin):
     """Writes an audit event, with before/after, for every add, change and delete made
     in the back office: the object itself, its inline rows (an official's tenures, a
     session's agenda items) and whatever a deletion takes with it (cascades)."""
@@ -120,16 +135,6 @@ class AuditedAdminMixin:
                     after={"cascade_from": f"{_label(obj)}:{obj.pk}"},
                     request=request,
                 )
-
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            self._audit_delete(request, obj)
-            super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 class AuditedModelAdmin(AuditedAdminMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -274,7 +279,7 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
         admin.site.unregister(_model)
 
 
-class AuditedDeleteMixin:
+class AuditedDeleteMixin(AuditedDeletesMixin):
     """For records that are never edited here (only read), and deleted."""
 
     def has_change_permission(self, request, obj=None):
@@ -286,16 +291,6 @@ class AuditedDeleteMixin:
     def _audit_delete(self, request, obj):
         before = {name: getattr(obj, name) for name in self.audit_fields}
         audit_record(action=f"{_label(obj)}.delete", obj=obj, before=before, request=request)
-
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            self._audit_delete(request, obj)
-            super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 @admin.register(AccessAttempt)

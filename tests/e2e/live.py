@@ -308,9 +308,19 @@ class Screen:
 
 
 def open_screen(
-    browser, app: LiveApp, name: str, path: str, live: str, login: str | None
+    browser,
+    app: LiveApp,
+    name: str,
+    path: str,
+    live: str,
+    login: str | None,
+    *,
+    password: str = DEMO_PASSWORD,
+    viewport: dict | None = None,
 ) -> Screen:
-    context = browser.new_context(base_url=app.server.url, locale="id-ID")
+    context = browser.new_context(
+        base_url=app.server.url, locale="id-ID", **({"viewport": viewport} if viewport else {})
+    )
     context.set_default_timeout(10_000)
     context.add_init_script(SSE_PROBE)
     page = context.new_page()
@@ -339,7 +349,7 @@ def open_screen(
     if login:
         page.goto("/accounts/login/")
         page.get_by_label("Nama pengguna").fill(login)
-        page.get_by_label("Sandi").fill(DEMO_PASSWORD)
+        page.get_by_label("Sandi").fill(password)
         page.get_by_role("button", name="Masuk").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Selamat datang")
     page.goto(path)

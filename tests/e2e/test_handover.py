@@ -61,17 +61,6 @@ def live_app(tmp_path_factory):
         yield app
 
 
-def _log_in(screen: Screen, login: str, password: str, path: str) -> None:
-    page = screen.page
-    page.goto("/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(login)
-    page.get_by_label("Sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Selamat datang")
-    page.goto(path)
-    page.evaluate("window.__no_reload = true")
-
-
 def test_a_plt_appointed_from_the_console_answers_after_a_refusal(browser, live_app):
     app = live_app
     session = f"/sesi/{app.session}"
@@ -80,9 +69,10 @@ def test_a_plt_appointed_from_the_console_answers_after_a_refusal(browser, live_
         console = open_screen(
             browser, app, "console", f"{session}/konsol/", "#console-live", OPERATOR_LOGIN
         )
-        head = open_screen(browser, app, "head", f"{session}/jawab/", "#answer-live", app.head)
+        head = open_screen(
+            browser, app, "head", f"{session}/jawab/", "#answer-live", app.head, viewport=PHONE
+        )
         screens += [console, head]
-        head.page.set_viewport_size(PHONE)
         for screen in screens:
             wait_until_connected(screen)
 
@@ -115,10 +105,17 @@ def test_a_plt_appointed_from_the_console_answers_after_a_refusal(browser, live_
 
         # A new offer; the Plt. answers Sanggup on their own phone.
         app.shell(OFFER.format(item=app.item_id))
-        plt = open_screen(browser, app, "plt", "/", "#answer-live", None)
+        plt = open_screen(
+            browser,
+            app,
+            "plt",
+            f"{session}/jawab/",
+            "#answer-live",
+            PLT_LOGIN,
+            password=password,
+            viewport=PHONE,
+        )
         screens.append(plt)
-        plt.page.set_viewport_size(PHONE)
-        _log_in(plt, PLT_LOGIN, password, f"{session}/jawab/")
         wait_until_connected(plt)
         answer = plt.region()
         answer.locator("input[name='c-kind'][value='accept']").check()
