@@ -782,6 +782,8 @@ def item_hand_over(
 
     The refusing head's tenure ends yesterday; from now on only the Plt. may answer.
     """
+    if not user.has_perm("auctions.run_session"):
+        raise access.operators_only()
     item = _locked_item(item)
     session = _locked_session(item.session)
     if session.status == Session.Status.CLOSED:
@@ -844,6 +846,8 @@ def item_hand_over_to_new(
 ) -> tuple[Negotiation, str]:
     """As :func:`item_hand_over`, to an official created on the spot with a login.
     Returns the new negotiation and the one-time password to show once."""
+    if not user.has_perm("auctions.run_session"):
+        raise access.operators_only()
     official, password = official_create(
         opd=opd, name=name, nip=nip, title=title, username=username, user=user, request=request
     )
@@ -857,6 +861,8 @@ def item_hand_over_to_new(
 def indicator_reopen(*, item: AgendaItem, indicator, reason: str, user, request=None):
     """Let the panel negotiate an indicator again on this item although it has a binding
     agreement from another item. The earlier agreement binds until a new one is accepted."""
+    if not user.has_perm("auctions.run_session"):
+        raise access.operators_only()
     item = _locked_item(item)
     if item.session.status == Session.Status.CLOSED:
         raise ValidationError(_("This session is closed."))

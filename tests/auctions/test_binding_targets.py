@@ -151,3 +151,12 @@ def test_offers_and_answers_cannot_be_changed(agreed_on_unit_item):
         with pytest.raises(DatabaseError), transaction.atomic():
             model.objects.update(**{field: value})
     assert Offer.objects.get().note == ""
+
+
+def test_only_the_session_operator_reopens(agreed_on_unit_item, theme_item, mayor):
+    from django.core.exceptions import PermissionDenied
+
+    indicator = settled_indicators(theme_item)[0]["indicator"]
+    with pytest.raises(PermissionDenied):
+        services.indicator_reopen(item=theme_item, indicator=indicator, reason="x", user=mayor)
+    assert settled_indicators(theme_item)

@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from auctions import services
@@ -244,3 +244,26 @@ def test_an_answered_version_reports_already_answered(on_stage, dinkes, mayor, d
     )
     with pytest.raises(services.AlreadyAnswered):
         _answer(offer, dinkes_head)
+
+
+def test_only_the_session_operator_hands_over_or_reopens_in_the_service(
+    on_stage, dinkes, mayor, dinkes_head, dinkes_secretary
+):
+    _refused(on_stage, dinkes, mayor, dinkes_head)
+    for user in (mayor, dinkes_head, dinkes_secretary):
+        with pytest.raises(PermissionDenied):
+            services.item_hand_over(
+                item=on_stage, opd=dinkes, official=dinkes_secretary.official, user=user
+            )
+        with pytest.raises(PermissionDenied):
+            services.item_hand_over_to_new(
+                item=on_stage,
+                opd=dinkes,
+                name="X",
+                nip="",
+                title="Staf",
+                username="x.dinkes",
+                user=user,
+            )
+    assert Negotiation.objects.count() == 1
+    assert holds_head_position(dinkes_head.official, dinkes)
