@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # Local development runs with debug on; production sets DJANGO_DEBUG=0 and a secret key.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test bench lint format messages check-system clean
+.PHONY: run test bench lint format messages check-system check-pdf clean
 
 check-system:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -17,6 +17,11 @@ check-system:
 	  echo "Missing: Python 3.11 or newer ($(PYTHON) is $$($(PYTHON) --version 2>&1)). Install python3.11 and run: make run PYTHON=python3.11"; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
 	  echo "Missing: the Python venv module. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+
+# WeasyPrint (the signed PDFs) needs Pango from the system; say so in one line.
+check-pdf: $(VENV)/.installed-run
+	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { \
+	  echo "Missing: Pango for PDF documents (WeasyPrint). On Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; }
 
 $(BIN)/python:
 	@$(MAKE) --no-print-directory check-system
@@ -35,6 +40,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 # The demo is Malang in 2018, whose planning agency was called Barenlitbang.
 run: export LELANG_PLANNING_AGENCY ?= Barenlitbang
 run: $(VENV)/.installed-run
+	@$(MAKE) --no-print-directory check-pdf
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
@@ -49,6 +55,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python manage.py bench_live $(BENCH_ARGS)
 	$(BIN)/python manage.py bench_excel
+	$(BIN)/python manage.py bench_documents
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -75,7 +75,7 @@ STRETCHED = Ambition(Decimal("0.25"), earlier=2)  # the offer DPUPR refused
 
 DAY1 = {
     "title": "Lelang Kinerja Hari 1 — Dinas",
-    "date": date(2018, 12, 3),
+    "date": date(2018, 11, 12),
     "day": 1,
     "round": 1,
     "status": Session.Status.CLOSED,
@@ -132,7 +132,7 @@ DAY1_ITEMS = [
 
 DAY2 = {
     "title": "Lelang Kinerja Hari 2 — Kecamatan dan Tematik",
-    "date": date(2018, 12, 10),
+    "date": date(2018, 11, 13),
     "day": 2,
     "round": 1,
     "status": Session.Status.PLANNED,

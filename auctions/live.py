@@ -11,6 +11,7 @@ updates. A language is rendered only while somebody watches in it.
 """
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -159,6 +160,18 @@ def _load_session(pk: int) -> Session | None:
     )
 
 
+#: Apps built on the auction (contracts) add to the live screens without the auction
+#: knowing them: each provider gets the session context and may add to it, e.g. an
+#: HTML snippet per screen under ``unit["slots"]`` (``console``, ``panel``,
+#: ``projector``, ``answer``) that the screens print as it is.
+_context_providers: list[Callable[[dict], None]] = []
+
+
+def add_context_provider(provider: Callable[[dict], None]) -> None:
+    if provider not in _context_providers:
+        _context_providers.append(provider)
+
+
 def session_context(session: Session, *, loaded: bool = False) -> dict:
     """What every live screen shows; ``loaded``: ``session`` was read by
     :func:`_load_session` for this render already (each query counts on every click)."""
@@ -176,7 +189,7 @@ def session_context(session: Session, *, loaded: bool = False) -> dict:
             if handover_open(row["negotiation"]):
                 row["candidates"] = handover_candidates(row["opd"], row["negotiation"])
                 handover.append(row)
-    return {
+    context = {
         "session": session,
         "items": items,
         "item": item,
@@ -203,6 +216,11 @@ def session_context(session: Session, *, loaded: bool = False) -> dict:
             ("restart", _("Restart")),
         ],
     }
+    for row in units:
+        row["slots"] = {}
+    for provider in _context_providers:
+        provider(context)
+    return context
 
 
 def unit_context(context: dict, opd_id: int, viewer_id: int | None = None) -> dict:

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from auctions import access
+from auctions import access, signals
 from auctions.models import (
     AgendaItem,
     AgreedTarget,
@@ -239,6 +239,7 @@ def session_close(*, session: Session, user, request=None) -> Session:
         before={"status": before},
         after={"status": session.status},
     )
+    signals.session_closed.send(sender=Session, session=session, user=user, request=request)
     _announce(session)
     _end_display_streams(session, reason=access.DISPLAY_CLOSED)
     return session
@@ -756,6 +757,14 @@ def _decision_write(
         },
         request=request,
     )
+    if kind != Decision.Kind.COUNTER:
+        signals.negotiation_decided.send(
+            sender=Negotiation,
+            negotiation=negotiation,
+            decision=decision,
+            user=user,
+            request=request,
+        )
     _settle(item, user=user, request=request)
     _announce(item.session)
     return decision

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from auctions.demo import seed_sessions
+from contracts.demo import seed_documents
 from lelang.audit import audit_record
 from lelang.roles import Role
 from opd.demo import seed_data_rooms
@@ -421,6 +422,7 @@ def seed_demo() -> SeedResult:
         result.add("tenure", created)
     seed_data_rooms(result)
     seed_sessions(result)
+    seed_documents(result)
     if result.changed:
         audit_record(action="demo.seed", after=result.created, object_repr="seed_demo")
     return result

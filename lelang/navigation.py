@@ -82,6 +82,15 @@ def sections_for(user) -> list[Section]:
                 reverse("auctions:list"),
             )
         )
+    if user.has_perm("contracts.view_desk"):
+        sections.append(
+            Section(
+                "documents",
+                _("Documents"),
+                _("Signed pacts, performance agreements and minutes: filter, download, evidence."),
+                reverse("contracts:desk"),
+            )
+        )
     if user.has_perm("lelang.view_auditentry"):
         sections.append(
             Section(

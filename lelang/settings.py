@@ -293,7 +293,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LELANG_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # The name shown in the header and on documents.
@@ -301,3 +306,13 @@ LELANG_CITY_NAME = os.environ.get("LELANG_CITY_NAME", "Pemerintah Kota Malang")
 # The planning agency that runs the auction, as the city calls it ("Bappeda"; Malang's
 # was "Barenlitbang" in 2018, which the demo uses: see the Makefile's run target).
 LELANG_PLANNING_AGENCY = os.environ.get("LELANG_PLANNING_AGENCY", "").strip() or "Bappeda"
+# Documents (contracts): where they are signed, who the second party is, and the
+# address printed in each page's QR code (the public verification page lives there).
+LELANG_CITY_PLACE = os.environ.get("LELANG_CITY_PLACE", "Malang")
+LELANG_MAYOR_TITLE = os.environ.get("LELANG_MAYOR_TITLE", "Wali Kota Malang")
+LELANG_CITY_ADDRESS = os.environ.get(
+    "LELANG_CITY_ADDRESS", "Jalan Tugu Nomor 1, Malang 65119 — Telepon (0341) 000000"
+)
+LELANG_PUBLIC_URL = os.environ.get("LELANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# A PDF uploaded to the public verification page is read up to this size, never stored.
+LELANG_VERIFY_MAX_BYTES = envint("LELANG_VERIFY_MAX_MB", "20") * 1024 * 1024

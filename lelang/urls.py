@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from auctions import views as auction_views
+from contracts import views as contract_views
 from lelang import views
 from lelang.forms import LoginForm
 
@@ -23,6 +24,13 @@ urlpatterns = [
     path("sesi/", include("auctions.urls")),
     path("layar/<str:token>/", auction_views.projector, name="projector"),
     path("layar/<str:token>/stream/", auction_views.projector_stream, name="projector_stream"),
+    path("dokumen/", include("contracts.urls")),
+    path("verifikasi/<str:token>/", contract_views.verify, name="verify"),
+    path(
+        "layar/<str:token>/dokumen/<int:pk>.png",
+        contract_views.projector_page,
+        name="projector_document_page",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,6 +15,7 @@ from opd.models import (
     Opd,
     Period,
     Program,
+    StrategicObjective,
     Submission,
     SupportingRow,
     SupportingTable,
@@ -101,6 +102,10 @@ def get_data_room_for_user(request, code: str, perm: str = VIEW) -> DataRoom:
 
 def get_program_for_user(request, pk, perm: str = VIEW) -> Program:
     return _get(request, Program.objects.select_related("data_room__opd"), pk, perm)
+
+
+def get_objective_for_user(request, pk, perm: str = VIEW) -> StrategicObjective:
+    return _get(request, StrategicObjective.objects.select_related("data_room__opd"), pk, perm)
 
 
 def get_indicator_for_user(request, pk, perm: str = VIEW) -> Indicator:

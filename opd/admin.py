@@ -15,6 +15,7 @@ from opd.models import (
     Position,
     Program,
     ReviewComment,
+    StrategicObjective,
     Submission,
     SupportingRow,
     SupportingTable,
@@ -109,11 +110,31 @@ class ProgramAdmin(DataRoomReadOnlyAdmin):
     search_fields = ("name", "data_room__opd__name")
 
 
+@admin.register(StrategicObjective)
+class StrategicObjectiveAdmin(DataRoomReadOnlyAdmin):
+    list_display = ("name", "data_room", "order")
+    list_filter = ("data_room__period",)
+    search_fields = ("name", "data_room__opd__name")
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(DataRoomReadOnlyAdmin):
-    list_display = ("name", "unit", "polarity", "baseline_value", "baseline_year", "program")
+    list_display = (
+        "name",
+        "objective",
+        "unit",
+        "polarity",
+        "baseline_value",
+        "baseline_year",
+        "program",
+    )
     list_filter = ("polarity", "theme")
-    search_fields = ("name", "program__name", "program__data_room__opd__name")
+    search_fields = (
+        "name",
+        "objective__name",
+        "program__name",
+        "program__data_room__opd__name",
+    )
 
 
 for model in (

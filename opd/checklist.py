@@ -1,8 +1,9 @@
 """Bappeda's completeness checklist for a data room (DESIGN.md §3.1).
 
-Each indicator needs a baseline (value, year and source), a proposed end target,
-at least one comparator and some supporting data; each program needs at least
-one indicator. The checklist names exactly what is missing.
+Each indicator needs a strategic objective (the Perjanjian Kinerja lists it under
+one), a baseline (value, year and source), a proposed end target, at least one
+comparator and some supporting data; each program needs at least one indicator.
+The checklist names exactly what is missing.
 """
 
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ class Checklist:
 
 def programs_for_checklist(data_room: DataRoom):
     """The data room's programs with all the checklist reads, in a fixed number of queries."""
-    indicators = Indicator.objects.prefetch_related(
+    indicators = Indicator.objects.select_related("objective").prefetch_related(
         "comparators",
         "cases",
         "attachments",
@@ -72,6 +73,8 @@ def programs_for_checklist(data_room: DataRoom):
 
 def indicator_missing(indicator: Indicator) -> list[str]:
     missing = []
+    if indicator.objective_id is None:
+        missing.append(_("a strategic objective"))
     if indicator.baseline_value is None:
         missing.append(_("baseline value"))
     if not indicator.baseline_year:

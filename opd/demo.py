@@ -12,6 +12,9 @@ natural keys and only missing ones are created; nothing existing is changed.
 A data room whose unit is not a demo unit is left alone, and a data room that is
 locked (submitted or ready) is not filled in further, exactly as in the app.
 Submissions and review comments are written only together with a new room.
+The one exception to "locked rooms are not filled in": a demo indicator without a
+strategic objective (seeded before objectives existed) gets its unit's objective in
+every room, so the demo's ready rooms pass the checklist.
 """
 
 from datetime import datetime, timedelta
@@ -31,6 +34,7 @@ from opd.models import (
     Period,
     Program,
     ReviewComment,
+    StrategicObjective,
     Submission,
     SupportingRow,
     SupportingTable,
@@ -274,6 +278,113 @@ PROGRAMS = {  # opd code: [(name, budget in Rp, description[, kind])]
             400_000_000,
             "Layanan administrasi di satu meja kecamatan dengan standar waktu.",
         ),
+    ],
+}
+
+PATEN = "Program Pelayanan Administrasi Terpadu Kecamatan (PATEN)"
+KECAMATAN_SERVICE = "Meningkatnya kualitas pelayanan publik di kecamatan"
+
+# Each unit's strategic objectives (sasaran strategis), in order, with the programs
+# whose indicators serve each one.
+OBJECTIVES = {  # opd code: [(strategic objective, [program names])]
+    "dindik": [
+        (
+            "Meningkatnya akses dan mutu pendidikan",
+            ["Program Pendidikan Dasar", "Program Pendidikan Anak Usia Dini"],
+        ),
+    ],
+    "dinkes": [
+        ("Meningkatnya derajat kesehatan masyarakat", ["Program Kesehatan Ibu dan Anak"]),
+        ("Meningkatnya status gizi masyarakat", ["Program Perbaikan Gizi Masyarakat"]),
+    ],
+    "disdag": [
+        ("Meningkatnya kualitas sarana perdagangan", ["Program Revitalisasi Pasar Rakyat"]),
+        (
+            "Terjaganya stabilitas harga bahan pokok dan tertib ukur",
+            ["Program Stabilisasi Harga Bahan Pokok"],
+        ),
+    ],
+    "dpmptsp": [
+        ("Meningkatnya kualitas pelayanan perizinan", ["Program Peningkatan Pelayanan Perizinan"]),
+        ("Meningkatnya realisasi investasi", ["Program Peningkatan Iklim dan Promosi Investasi"]),
+    ],
+    "disperin": [
+        (
+            "Meningkatnya daya saing industri kecil dan menengah",
+            [
+                "Program Pengembangan Industri Kecil dan Menengah",
+                "Program Pengembangan Sentra Industri",
+            ],
+        ),
+    ],
+    "disbudpar": [
+        ("Meningkatnya kunjungan wisatawan", ["Program Pengembangan Destinasi Pariwisata"]),
+        ("Terlestarikannya cagar budaya", ["Program Pelestarian Cagar Budaya"]),
+    ],
+    "dpupr": [
+        (
+            "Meningkatnya kemantapan jalan dan jembatan kota",
+            ["Program Pembangunan dan Pemeliharaan Jalan dan Jembatan"],
+        ),
+        (
+            "Berkurangnya genangan di kawasan perkotaan",
+            ["Program Pengendalian Banjir dan Drainase"],
+        ),
+    ],
+    "dishub": [
+        (
+            "Meningkatnya kelancaran dan keselamatan lalu lintas",
+            ["Program Manajemen dan Rekayasa Lalu Lintas"],
+        ),
+        (
+            "Meningkatnya kualitas pelayanan angkutan umum",
+            ["Program Peningkatan Pelayanan Angkutan Umum"],
+        ),
+    ],
+    "disperkim": [
+        (
+            "Meningkatnya kualitas lingkungan permukiman",
+            ["Program Penanganan Kawasan Permukiman Kumuh"],
+        ),
+        ("Meningkatnya kualitas ruang publik kota", ["Program Pengelolaan Ruang Terbuka Hijau"]),
+    ],
+    "kec-blimbing": [
+        (KECAMATAN_SERVICE, [PATEN]),
+        (
+            "Meningkatnya partisipasi masyarakat dalam pembangunan kelurahan",
+            ["Program Pemberdayaan Masyarakat dan Kampung Tematik"],
+        ),
+    ],
+    "kec-kedungkandang": [
+        (
+            "Meningkatnya peran serta masyarakat dalam kesehatan ibu",
+            ["Gerakan Kader Pendamping Ibu Hamil Risiko Tinggi"],
+        ),
+        (
+            "Terwujudnya lingkungan permukiman yang bersih dan sehat",
+            ["Program Sanitasi Berbasis Masyarakat"],
+        ),
+    ],
+    "kec-klojen": [
+        (KECAMATAN_SERVICE, [PATEN]),
+        (
+            "Meningkatnya ketertiban dan keteraturan kawasan",
+            ["Program Ketertiban dan Penataan Kawasan"],
+        ),
+    ],
+    "kec-lowokwaru": [
+        (KECAMATAN_SERVICE, [PATEN]),
+        (
+            "Meningkatnya peran serta masyarakat dalam pengelolaan sampah",
+            ["Program Pengelolaan Sampah Berbasis Masyarakat"],
+        ),
+    ],
+    "kec-sukun": [
+        (
+            "Meningkatnya peran serta masyarakat dalam kesehatan balita",
+            ["Program Pemberdayaan Posyandu"],
+        ),
+        (KECAMATAN_SERVICE, [PATEN]),
     ],
 }
 
@@ -1907,12 +2018,15 @@ def seed_data_rooms(result: "SeedResult") -> None:
         result.add("data_room", room is None)
         if room is None:
             room = DataRoom.objects.create(opd=opd, period=period, status=status)
-            _fill(room, themes, result)
+            _fill(room, themes, _objectives(room, result), result)
             if submitted:
                 head, bappeda = users.get(head_login[code]), users.get("bappeda")
                 _submit(room, _at(submitted), head, _at(reviewed), bappeda, result)
-        elif room.is_editable:  # a submitted or ready room is locked, as in the app
-            _fill(room, themes, result)
+            continue
+        objectives = _objectives(room, result)
+        if room.is_editable:  # a submitted or ready room is locked, as in the app
+            _fill(room, themes, objectives, result)
+        _assign_objectives(room, objectives, result)
 
 
 def _decimal(value) -> Decimal | None:
@@ -1930,7 +2044,31 @@ def _find_or_create(result: "SeedResult", key: str, model, lookup: dict, **value
     return row or model.objects.create(**lookup, **values)
 
 
-def _fill(room: DataRoom, themes: dict, result: "SeedResult") -> None:
+def _objectives(room: DataRoom, result: "SeedResult") -> dict[str, StrategicObjective]:
+    """The unit's strategic objectives (created if missing), by the programs they cover."""
+    by_program = {}
+    for order, (name, programs) in enumerate(OBJECTIVES[room.opd.code], 1):
+        objective = _find_or_create(
+            result, "objective", StrategicObjective, {"data_room": room, "name": name}, order=order
+        )
+        by_program.update(dict.fromkeys(programs, objective))
+    return by_program
+
+
+def _assign_objectives(room: DataRoom, objectives: dict, result: "SeedResult") -> None:
+    """Give the room's demo indicators that have none their strategic objective; nothing
+    else changes, and an indicator that is not the demo's own is left alone."""
+    demo = {(spec["program"], spec["name"]) for spec in INDICATORS if spec["opd"] == room.opd.code}
+    lacking = Indicator.objects.filter(program__data_room=room, objective__isnull=True)
+    for indicator in lacking.select_related("program"):
+        objective = objectives.get(indicator.program.name)
+        if objective is None or (indicator.program.name, indicator.name) not in demo:
+            continue
+        Indicator.objects.filter(pk=indicator.pk).update(objective=objective)
+        result.add("indicator_objective", True)
+
+
+def _fill(room: DataRoom, themes: dict, objectives: dict, result: "SeedResult") -> None:
     """The room's programs and indicators with their comparators and supporting data."""
     code = room.opd.code
     programs = {}
@@ -1953,6 +2091,7 @@ def _fill(room: DataRoom, themes: dict, result: "SeedResult") -> None:
             "indicator",
             Indicator,
             {"program": programs[spec["program"]], "name": spec["name"]},
+            objective=objectives[spec["program"]],
             theme=themes.get(spec.get("theme")),
             definition=spec["definition"],
             unit=spec["unit"],

@@ -6,7 +6,8 @@ serves as the blank template (for an empty data room) and as the export of a
 filled one. Its format:
 
 ``Indikator``
-    One row per indicator: ``Program | Jenis program | Indikator | Definisi/rumus |
+    One row per indicator: ``Program | Jenis program | Sasaran strategis | Indikator |
+    Definisi/rumus |
     Satuan | Polaritas | Batas bawah | Batas atas | Agregasi | Sumber data |
     Baseline nilai | Baseline tahun | Baseline sumber | Target usulan | Tahun target | Tema``.
 ``Pembanding``
@@ -35,8 +36,9 @@ Error messages name the column and the problem; the sheet and the row are in
 ``RowError`` and shown by the page, not repeated in the message.
 
 Importing validates every row of every sheet first and then applies everything in
-one transaction, or nothing at all. Programs are matched by name within the data
-room and indicators by (program, name), both ignoring case and repeated spaces.
+one transaction, or nothing at all. Programs and strategic objectives are matched by
+name within the data room and indicators by (program, name), all ignoring case and
+repeated spaces; a program or strategic objective not yet in the room is created.
 An indicator listed on ``Indikator`` is updated from its row (or created), and its
 comparators and supporting tables are replaced by the rows of the other two sheets.
 An indicator that is not on ``Indikator`` but already in the data room may still be
@@ -70,6 +72,7 @@ from opd.models import (
     DataRoom,
     Indicator,
     Program,
+    StrategicObjective,
     SupportingRow,
     SupportingTable,
     Theme,
@@ -84,6 +87,7 @@ SHEET_INSTRUCTIONS = "Petunjuk"
 
 COL_PROGRAM = "Program"
 COL_PROGRAM_KIND = "Jenis program"
+COL_OBJECTIVE = "Sasaran strategis"
 COL_INDICATOR = "Indikator"
 COL_DEFINITION = "Definisi/rumus"
 COL_UNIT = "Satuan"
@@ -114,6 +118,7 @@ COL_NOTE = "Keterangan"
 INDICATOR_HEADERS = (
     COL_PROGRAM,
     COL_PROGRAM_KIND,
+    COL_OBJECTIVE,
     COL_INDICATOR,
     COL_DEFINITION,
     COL_UNIT,
@@ -207,6 +212,7 @@ DEFAULT_VALUE_LABEL = SupportingTable._meta.get_field("value_label").default
 COLUMN_WIDTHS = {
     COL_PROGRAM: 36,
     COL_PROGRAM_KIND: 14,
+    COL_OBJECTIVE: 36,
     COL_INDICATOR: 40,
     COL_DEFINITION: 40,
     COL_UNIT: 12,
@@ -238,7 +244,10 @@ INSTRUCTIONS = (
     "",
     "1. Lembar “Indikator”: satu baris untuk satu indikator. Program yang belum ada akan "
     "dibuat; indikator dengan nama program dan nama indikator yang sama akan diperbarui.",
-    "2. Kolom wajib: Program, Indikator, Satuan, Baseline nilai, Baseline tahun, Baseline sumber.",
+    "2. Kolom wajib: Program, Sasaran strategis, Indikator, Satuan, Baseline nilai, Baseline "
+    "tahun, Baseline sumber. Sasaran strategis ialah sasaran perangkat daerah yang didukung "
+    "indikator, seperti pada lampiran Perjanjian Kinerja. Sasaran yang belum ada di ruang data "
+    "akan dibuat; tulisan yang sama tanpa membedakan huruf besar dan kecil dianggap satu sasaran.",
     "3. Angka boleh berupa angka Excel atau teks dengan format Indonesia: titik untuk "
     "ribuan dan koma untuk desimal, misalnya 1.234,5 atau 12,5 atau 1234. Teks seperti "
     "0.125 atau 12.5 ditolak karena bisa terbaca keliru: tulis 0,125 atau 12,5. Angka "
@@ -410,6 +419,7 @@ def build_workbook(data_room: DataRoom) -> bytes:
     """The data room as an .xlsx workbook (the blank template when the room is empty)."""
     programs = list(
         data_room.programs.prefetch_related(
+            "indicators__objective",
             "indicators__theme",
             "indicators__comparators",
             "indicators__supporting_tables__rows",
@@ -427,6 +437,7 @@ def build_workbook(data_room: DataRoom) -> bytes:
                 (
                     program.name,
                     program_kind_code.get(program.kind, program.kind),
+                    ind.objective.name if ind.objective else None,
                     ind.name,
                     ind.definition or None,
                     ind.unit,
@@ -554,6 +565,7 @@ class RowError:
 class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     programs_created: int = 0
+    objectives_created: int = 0
     indicators_created: int = 0
     indicators_updated: int = 0
     comparators: int = 0
@@ -566,6 +578,7 @@ class ImportResult:
     def counts(self) -> dict[str, int]:
         return {
             "programs_created": self.programs_created,
+            "objectives_created": self.objectives_created,
             "indicators_created": self.indicators_created,
             "indicators_updated": self.indicators_updated,
             "comparators": self.comparators,
@@ -893,6 +906,7 @@ class _IndicatorRow:
     program: str
     program_key: str
     program_kind: str | None
+    objective: str
     name: str
     key: tuple[str, str]
     fields: dict[str, Any]
@@ -946,6 +960,9 @@ def _validate_indicators(records, errors, themes, theme_codes) -> list[_Indicato
         row = _Row(sheet, number, values, errors)
         program = row.text(COL_PROGRAM, required=True, max_length=_max_length(Program, "name"))
         kind = row.code(COL_PROGRAM_KIND, PROGRAM_KIND_CODES)
+        objective = row.text(
+            COL_OBJECTIVE, required=True, max_length=_max_length(StrategicObjective, "name")
+        )
         name = row.text(COL_INDICATOR, required=True, max_length=_max_length(Indicator, "name"))
         definition = row.text(COL_DEFINITION, multiline=True, max_length=DEFINITION_MAX_LENGTH)
         unit = row.text(COL_UNIT, required=True, max_length=_max_length(Indicator, "unit"))
@@ -1047,6 +1064,7 @@ def _validate_indicators(records, errors, themes, theme_codes) -> list[_Indicato
                 program=program,
                 program_key=key[0],
                 program_kind=kind,
+                objective=objective or "",
                 name=name,
                 key=key,
                 fields={
@@ -1208,7 +1226,21 @@ def _apply(
     indicators: dict[tuple[str, str], Indicator],
 ) -> None:
     next_program_order = (data_room.programs.aggregate(m=Max("order"))["m"] or 0) + 1
+    objectives = {}
+    for objective in data_room.objectives.all():
+        objectives.setdefault(_key(objective.name), objective)
+    next_objective_order = (data_room.objectives.aggregate(m=Max("order"))["m"] or 0) + 1
     for item in indicator_rows:
+        objective = objectives.get(_key(item.objective))
+        if objective is None:
+            # The first spelling met names it; later rows match it ignoring case.
+            objective = StrategicObjective.objects.create(
+                data_room=data_room, name=item.objective, order=next_objective_order
+            )
+            next_objective_order += 1
+            objectives[_key(item.objective)] = objective
+            result.objectives_created += 1
+
         program = programs.get(item.program_key)
         if program is None:
             program = Program.objects.create(
@@ -1227,7 +1259,9 @@ def _apply(
         indicator = indicators.get(item.key)
         if indicator is None:
             order = (program.indicators.aggregate(m=Max("order"))["m"] or 0) + 1
-            indicator = Indicator.objects.create(program=program, order=order, **item.fields)
+            indicator = Indicator.objects.create(
+                program=program, order=order, objective=objective, **item.fields
+            )
             indicators[item.key] = indicator
             result.indicators_created += 1
         else:
@@ -1235,6 +1269,7 @@ def _apply(
             fields.pop("name")  # matched ignoring case and spaces: keep the stored spelling
             for name, value in fields.items():
                 setattr(indicator, name, value)
+            indicator.objective = objective
             indicator.save()
             result.indicators_updated += 1
 

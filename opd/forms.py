@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +19,7 @@ from opd.models import (
     Comparator,
     Indicator,
     Program,
+    StrategicObjective,
     SupportingRow,
     SupportingTable,
     Theme,
@@ -135,6 +137,21 @@ class ProgramForm(forms.ModelForm):
         return name
 
 
+class StrategicObjectiveForm(forms.ModelForm):
+    """The name of a strategic objective; ``opd.services.objective_save`` checks it
+    (cleaned, unique in the room ignoring case) and saves it."""
+
+    class Meta:
+        model = StrategicObjective
+        fields = ["name"]
+        labels = {"name": gettext_lazy("Strategic objective")}
+        help_texts = {
+            "name": gettext_lazy(
+                "As in the performance agreement, e.g. “Meningkatnya derajat kesehatan masyarakat”."
+            )
+        }
+
+
 class IndicatorForm(forms.ModelForm):
     baseline_value = number_field(gettext_lazy("Baseline value"))
     baseline_year = YearField(label=gettext_lazy("Baseline year"))
@@ -146,6 +163,7 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
+            "objective",
             "name",
             "definition",
             "unit",
@@ -179,6 +197,31 @@ class IndicatorForm(forms.ModelForm):
         self.fields["theme"].queryset = Theme.objects.order_by("name")
         self.fields["theme"].required = False
         self.program = program or (self.instance.program if self.instance.pk else None)
+        self._limit_objectives()
+
+    def _limit_objectives(self) -> None:
+        """Only the strategic objectives of the indicator's own data room; required."""
+        field = self.fields["objective"]
+        field.required = True
+        room_id = self.program.data_room_id if self.program else None
+        field.queryset = StrategicObjective.objects.filter(data_room_id=room_id)
+        choices = list(field.queryset.values_list("pk", flat=True)[:2])
+        if len(choices) == 1 and not self.instance.pk:
+            field.initial = choices[0]  # the only one there is: nothing to choose
+        if choices:
+            field.error_messages["required"] = _(
+                "Choose the strategic objective this indicator serves."
+            )
+            return
+        field.help_text = format_html(
+            '{} <a href="#objectives">{}</a>',
+            _("This data room has no strategic objective yet."),
+            _("Add one under “Strategic objectives” first."),
+        )
+        field.error_messages["required"] = _(
+            "This data room has no strategic objective yet: add one under “Strategic "
+            "objectives” on this page first, then choose it here."
+        )
 
     def clean_name(self):
         name = files.clean_text(self.cleaned_data["name"]).strip()

@@ -291,6 +291,35 @@ class DataRoomPart:
         return self.owner_data_room.opd_id
 
 
+class StrategicObjective(DataRoomPart, models.Model):
+    """A strategic objective (sasaran strategis) of the unit: what its indicators serve.
+
+    The yearly Perjanjian Kinerja lists each indicator under its objective
+    (PermenPAN-RB 53/2014: No | Sasaran Strategis | Indikator Kinerja | Target).
+    """
+
+    data_room = models.ForeignKey(
+        DataRoom, verbose_name=_("data room"), on_delete=models.CASCADE, related_name="objectives"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("strategic objective")
+        verbose_name_plural = _("strategic objectives")
+        constraints = [
+            models.UniqueConstraint(fields=["data_room", "name"], name="objective_name_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def owner_data_room(self) -> "DataRoom":
+        return self.data_room
+
+
 class Program(DataRoomPart, models.Model):
     class Kind(models.TextChoices):
         PROGRAM = "program", _("Program")
@@ -338,6 +367,16 @@ class Indicator(DataRoomPart, models.Model):
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    # Required in the forms and the Excel import; nullable so rows made before
+    # objectives existed could migrate (the checklist names what still lacks one).
+    objective = models.ForeignKey(
+        StrategicObjective,
+        verbose_name=_("strategic objective"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
     )
     theme = models.ForeignKey(
         Theme,

@@ -8,11 +8,12 @@ from collections import Counter
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lelang.audit import audit_record, snapshot
 from lelang.roles import planning_agency
@@ -27,6 +28,7 @@ from opd.models import (
     Position,
     Program,
     ReviewComment,
+    StrategicObjective,
     Submission,
     Tenure,
 )
@@ -49,10 +51,19 @@ def _locked_room(data_room: DataRoom) -> DataRoom:
     return DataRoom.objects.select_for_update().select_related("opd", "period").get(pk=data_room.pk)
 
 
+def _check_objective(instance: models.Model) -> None:
+    """An indicator serves a strategic objective of its own data room, never another's."""
+    if not isinstance(instance, Indicator) or instance.objective_id is None:
+        return
+    if instance.objective.data_room_id != instance.program.data_room_id:
+        raise ValidationError({"objective": _("Choose a strategic objective of this data room.")})
+
+
 @transaction.atomic
 def part_save(*, instance: models.Model, user, request=None) -> models.Model:
     """Create or update anything inside a data room (program, indicator, comparator…)."""
     _ensure_editable(_locked_room(instance.owner_data_room))
+    _check_objective(instance)
     adding = instance._state.adding
     before = None
     if not adding:
@@ -140,6 +151,90 @@ def attachment_store(
         raise
 
 
+# --- Strategic objectives (sasaran strategis) ----------------------------------------
+
+
+def _ensure_may_edit(user, data_room: DataRoom) -> None:
+    """Staff and head of the room's own unit, while it is editable (django-rules)."""
+    _ensure_editable(data_room)
+    if not user.has_perm("opd.edit_dataroom", data_room):
+        raise PermissionDenied(_("You may not change this OPD's data."))
+
+
+def _objective_name(name: str) -> str:
+    return " ".join(files.clean_text(name or "").split())
+
+
+@transaction.atomic
+def objective_save(
+    *,
+    user,
+    name: str,
+    data_room: DataRoom | None = None,
+    objective: StrategicObjective | None = None,
+    request=None,
+) -> StrategicObjective:
+    """Add a strategic objective to ``data_room``, or rename ``objective``.
+
+    Names are cleaned of invisible characters and repeated spaces and are unique in
+    the room ignoring case; a problem is a ``ValidationError`` on ``name``.
+    """
+    room = _locked_room(objective.data_room if objective is not None else data_room)
+    _ensure_may_edit(user, room)
+    name = _objective_name(name)
+    max_length = StrategicObjective._meta.get_field("name").max_length
+    if not name:
+        raise ValidationError({"name": _("Give the strategic objective a name.")})
+    if len(name) > max_length:
+        raise ValidationError(
+            {
+                "name": _("The name is too long (%(length)s characters; at most %(max)s).")
+                % {"length": len(name), "max": max_length}
+            }
+        )
+    others = room.objectives.exclude(pk=objective.pk if objective is not None else None)
+    # Compared in Python: SQLite ignores the case of ASCII letters only.
+    if any(other.casefold() == name.casefold() for other in others.values_list("name", flat=True)):
+        raise ValidationError(
+            {"name": _("This data room already has a strategic objective with this name.")}
+        )
+    if objective is None:
+        last = room.objectives.aggregate(last=models.Max("order"))["last"] or 0
+        objective = StrategicObjective(data_room=room, order=last + 1)
+    objective.name = name
+    return part_save(instance=objective, user=user, request=request)
+
+
+@transaction.atomic
+def objective_delete(*, objective: StrategicObjective, user, request=None) -> None:
+    """Delete a strategic objective; refused with :class:`PartInUse` while an indicator
+    belongs to it (the indicators are given another objective first)."""
+    room = _locked_room(objective.data_room)
+    _ensure_may_edit(user, room)
+    names = list(objective.indicators.order_by("pk").values_list("name", flat=True))
+    if names:
+        raise PartInUse(_objective_in_use_sentence(objective, names))
+    try:
+        part_delete(instance=objective, user=user, request=request)
+    except ProtectedError as error:  # an indicator took it meanwhile
+        names = [obj.name for obj in error.protected_objects]
+        raise PartInUse(_objective_in_use_sentence(objective, names)) from None
+
+
+def _objective_in_use_sentence(objective: StrategicObjective, names: list[str]) -> str:
+    return ngettext(
+        "The strategic objective “%(name)s” cannot be deleted: %(count)s indicator "
+        "belongs to it (%(indicators)s). Give it another strategic objective first.",
+        "The strategic objective “%(name)s” cannot be deleted: %(count)s indicators "
+        "belong to it (%(indicators)s). Give them another strategic objective first.",
+        len(names),
+    ) % {
+        "name": objective.name,
+        "count": len(names),
+        "indicators": ", ".join(f"“{name}”" for name in names),
+    }
+
+
 def data_room_snapshot(data_room: DataRoom) -> dict:
     """Everything in the data room as plain data, frozen into each submission."""
 
@@ -154,6 +249,7 @@ def data_room_snapshot(data_room: DataRoom) -> dict:
                 {
                     "id": ind.pk,
                     "name": ind.name,
+                    "objective": ind.objective.name if ind.objective_id else None,
                     "definition": ind.definition,
                     "unit": ind.unit,
                     "polarity": ind.polarity,

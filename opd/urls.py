@@ -11,6 +11,8 @@ urlpatterns = [
     path("program/<int:pk>/ubah/", views.program_edit, name="program_edit"),
     path("program/<int:pk>/hapus/", views.program_delete, name="program_delete"),
     path("program/<int:program_pk>/indikator/", views.indicator_create, name="indicator_create"),
+    path("sasaran/<int:pk>/ubah/", views.objective_edit, name="objective_edit"),
+    path("sasaran/<int:pk>/hapus/", views.objective_delete, name="objective_delete"),
     path("indikator/<int:pk>/ubah/", views.indicator_edit, name="indicator_edit"),
     path("indikator/<int:pk>/hapus/", views.indicator_delete, name="indicator_delete"),
     path(
@@ -29,6 +31,7 @@ urlpatterns = [
     path("<slug:code>/", views.opd_detail, name="detail"),
     path("<slug:code>/ruang-data/", views.data_room, name="data_room"),
     path("<slug:code>/ruang-data/program/", views.program_create, name="program_create"),
+    path("<slug:code>/ruang-data/sasaran/", views.objective_create, name="objective_create"),
     path("<slug:code>/ruang-data/berkas/", views.attachment_upload, name="attachment_upload"),
     path("<slug:code>/ruang-data/excel/", views.excel_export, name="excel_export"),
     path("<slug:code>/ruang-data/excel/unggah/", views.excel_import, name="excel_import"),

@@ -15,6 +15,7 @@ ADDED, REMOVED, CHANGED, SAME = "added", "removed", "changed", "same"
 PROGRAM_FIELDS = ("name", "kind", "description", "budget")
 INDICATOR_FIELDS = (
     "name",
+    "objective",
     "definition",
     "unit",
     "polarity",
@@ -149,6 +150,8 @@ def _indicator_values(indicator: dict) -> dict:
     range_min, range_max = [*(indicator.get("range") or []), None, None][:2]
     return {
         "name": indicator.get("name"),
+        # Snapshots from before strategic objectives existed have none.
+        "objective": indicator.get("objective"),
         "definition": indicator.get("definition"),
         "unit": indicator.get("unit"),
         "polarity": indicator.get("polarity"),

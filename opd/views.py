@@ -26,6 +26,7 @@ from opd.access import (
     get_comparator_for_user,
     get_data_room_for_user,
     get_indicator_for_user,
+    get_objective_for_user,
     get_opd_for_user,
     get_program_for_user,
     get_row_for_user,
@@ -45,6 +46,7 @@ from opd.forms import (
     ProgramForm,
     ReopenForm,
     ReviewCommentForm,
+    StrategicObjectiveForm,
     SupportingRowForm,
     SupportingTableForm,
     VersionCompareForm,
@@ -166,6 +168,9 @@ def _editor_context(request, data_room, bound=None):
     programs = list(programs_for_checklist(data_room))
     for program in programs:
         _attach_program_forms(program, bound)
+    objectives = list(data_room.objectives.annotate(indicator_count=Count("indicators")))
+    for objective in objectives:
+        objective.edit_form = bound.get(f"objective-{objective.pk}")
     submissions = list(data_room.submissions.order_by("-number"))
     latest = submissions[0] if submissions else None
     can_reopen = request.user.has_perm("opd.reopen_dataroom", data_room)
@@ -173,6 +178,9 @@ def _editor_context(request, data_room, bound=None):
         "opd": data_room.opd,
         "data_room": data_room,
         "programs": programs,
+        "objectives": objectives,
+        "objective_form": bound.get("objective-new")
+        or StrategicObjectiveForm(prefix="objective-new"),
         "can_edit": can_edit,
         "can_submit": request.user.has_perm("opd.submit_dataroom", data_room),
         "can_review": request.user.has_perm("opd.review_dataroom", data_room),
@@ -309,6 +317,98 @@ def program_create(request, code):
             return HttpResponseClientRedirect(f"{room.get_absolute_url()}#program-{program.pk}")
         return redirect(f"{room.get_absolute_url()}#program-{program.pk}")
     return _respond(request, room, partial="program-new-form", bound={"program-new": form})
+
+
+# --- Strategic objectives ----------------------------------------------------------
+
+
+def _objective_response(request, room, objective, *, bound=None, problem="", saved=False):
+    """The objective's row for htmx (after a rename, with the indicators that show its
+    name out of band), or the whole page (or a redirect) without htmx."""
+    if bound is None and not problem and not request.htmx:
+        return redirect(f"{room.get_absolute_url()}#objective-{objective.pk}")
+    context = _editor_context(request, room, bound)
+    context["objective"] = next(o for o in context["objectives"] if o.pk == objective.pk)
+    context["objective"].problem = problem
+    if not request.htmx:
+        return render(request, "opd/data_room.html", context)
+    html = render_to_string("opd/data_room.html#objective-row", context, request)
+    if saved:
+        for program in context["programs"]:
+            for indicator in program.indicators.all():
+                if indicator.objective_id == objective.pk:
+                    html += render_to_string(
+                        "opd/data_room.html#indicator-block",
+                        {**context, "program": program, "indicator": indicator, "oob": True},
+                        request,
+                    )
+    return _with_checklist(request, html, context)
+
+
+@require_POST
+@login_required
+def objective_create(request, code):
+    room = get_data_room_for_user(request, code, EDIT)
+    form = StrategicObjectiveForm(request.POST, prefix="objective-new")
+    if form.is_valid():
+        try:
+            objective = services.objective_save(
+                data_room=room, name=form.cleaned_data["name"], user=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # Every indicator form on the page offers the new objective: reload it.
+            url = f"{room.get_absolute_url()}#objective-{objective.pk}"
+            if request.htmx:
+                return HttpResponseClientRedirect(url)
+            return redirect(url)
+    return _respond(request, room, partial="objectives", bound={"objective-new": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def objective_edit(request, pk):
+    objective = get_objective_for_user(request, pk, EDIT)
+    room, key = objective.data_room, f"objective-{pk}"
+    if request.method == "GET":
+        form = StrategicObjectiveForm(instance=objective, prefix=key)
+        return _objective_response(request, room, objective, bound={key: form})
+    # A copy, so a refused name does not show as the objective's name elsewhere.
+    form = StrategicObjectiveForm(request.POST, prefix=key)
+    if form.is_valid():
+        try:
+            services.objective_save(
+                objective=objective,
+                name=form.cleaned_data["name"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _objective_response(request, room, objective, saved=True)
+    return _objective_response(request, room, objective, bound={key: form})
+
+
+@require_POST
+@login_required
+def objective_delete(request, pk):
+    objective = get_objective_for_user(request, pk, EDIT)
+    room = objective.data_room
+    try:
+        services.objective_delete(objective=objective, user=request.user, request=request)
+    except ValidationError as error:  # still in use (PartInUse), or locked meanwhile
+        return _objective_response(request, room, objective, problem=" ".join(error.messages))
+    done = _("Strategic objective “%(name)s” deleted.") % {"name": objective.name}
+    if request.htmx:
+        context = _editor_context(request, room)
+        html = render_to_string(
+            "opd/data_room.html#deleted", {"anchor": f"objective-{pk}", "text": done}, request
+        )
+        return _with_checklist(request, html, context)
+    messages.success(request, done)
+    return redirect(room.get_absolute_url() + "#objectives")
 
 
 @require_http_methods(["GET", "POST"])
@@ -629,11 +729,13 @@ def excel_import(request, code):
         messages.success(
             request,
             _(
-                "Excel applied: %(programs)s new programs, %(created)s new and %(updated)s "
-                "updated indicators, %(comparators)s comparators, %(rows)s supporting rows."
+                "Excel applied: %(programs)s new programs, %(objectives)s new strategic "
+                "objectives, %(created)s new and %(updated)s updated indicators, "
+                "%(comparators)s comparators, %(rows)s supporting rows."
             )
             % {
                 "programs": result.programs_created,
+                "objectives": result.objectives_created,
                 "created": result.indicators_created,
                 "updated": result.indicators_updated,
                 "comparators": result.comparators,

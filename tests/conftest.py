@@ -19,6 +19,28 @@ hypothesis_settings.register_profile("lelang", deadline=None)
 hypothesis_settings.load_profile("lelang")
 
 
+@pytest.fixture(scope="session")
+def seal_dir(tmp_path_factory):
+    """A demo seal certificate made once per run (RSA key generation is not free)."""
+    from django.test import override_settings
+
+    from contracts.seal import ensure_demo_certificate
+
+    folder = tmp_path_factory.mktemp("seal")
+    with override_settings(DATA_DIR=folder):
+        ensure_demo_certificate()
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def document_storage(settings, tmp_path, seal_dir, monkeypatch):
+    """Documents sealed by any test (a session closes: its minutes) go to a temporary
+    folder, sealed with the run's demo certificate, never into the checkout's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = seal_dir
+    monkeypatch.delenv("LELANG_SEAL_P12", raising=False)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas get a password each; the production hasher would make every test slow."""

@@ -65,7 +65,7 @@ def test_day_one_is_closed_with_accepted_and_refused_items(seeded):
     day1 = closed.get()
     assert day1 == _day1()
     assert (day1.date, day1.day, day1.round, day1.venue) == (
-        datetime.date(2018, 12, 3),
+        datetime.date(2018, 11, 12),
         1,
         1,
         "Ngalam Command Center",
@@ -99,7 +99,7 @@ def test_dinkes_countered_then_accepted_version_two(seeded):
     assert v2.decision.official == negotiation.official
     assert v1.created_at < v1.decision.decided_at < v2.created_at < v2.decision.decided_at
     for stamp in (v1.created_at, v1.decision.decided_at, v2.decision.decided_at):
-        assert stamp.astimezone(JAKARTA).date() == datetime.date(2018, 12, 3)
+        assert stamp.astimezone(JAKARTA).date() == datetime.date(2018, 11, 12)
 
     offered = {(t.indicator_id, t.year): t.value for t in v2.targets.all()}
     agreed = {(t.indicator_id, t.year): t.value for t in negotiation.agreed_targets.all()}
@@ -188,7 +188,7 @@ def test_every_offer_covers_every_ready_indicator_and_year(seeded):
 def test_day_two_is_planned_with_waiting_items(seeded):
     day2 = Session.objects.get(title="Lelang Kinerja Hari 2 — Kecamatan dan Tematik")
     assert day2.status == Session.Status.PLANNED
-    assert (day2.date, day2.day, day2.round) == (datetime.date(2018, 12, 10), 2, 1)
+    assert (day2.date, day2.day, day2.round) == (datetime.date(2018, 11, 13), 2, 1)
     items = list(day2.items.select_related("opd", "theme"))
     assert len(items) >= 6
     assert {item.state for item in items} == {AgendaItem.State.WAITING}

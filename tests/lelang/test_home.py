@@ -19,21 +19,28 @@ def _section_keys(client, user):
 
 
 def test_bappeda_sees_units_audit_and_administration(client, operator):
-    assert _section_keys(client, operator) == ["opd", "review", "sessions", "audit", "admin"]
+    assert _section_keys(client, operator) == [
+        "opd",
+        "review",
+        "sessions",
+        "documents",
+        "audit",
+        "admin",
+    ]
     assert "Log audit" in _home(client, operator)
 
 
 def test_panel_sees_units_and_sessions(client, mayor):
-    assert _section_keys(client, mayor) == ["opd", "sessions"]
+    assert _section_keys(client, mayor) == ["opd", "sessions", "documents"]
 
 
 def test_inspector_sees_units_and_audit(client, inspector):
-    assert _section_keys(client, inspector) == ["opd", "sessions", "audit"]
+    assert _section_keys(client, inspector) == ["opd", "sessions", "documents", "audit"]
 
 
 def test_opd_head_sees_own_unit(client, dinkes_head, dinkes):
     body = _home(client, dinkes_head)
-    assert _section_keys(client, dinkes_head) == ["data_room", "opd"]
+    assert _section_keys(client, dinkes_head) == ["data_room", "opd", "documents"]
     assert dinkes.get_absolute_url() in body
     assert "Kepala Dinas Kesehatan" in body
 

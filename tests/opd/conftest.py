@@ -10,6 +10,7 @@ from opd.models import (
     DataRoom,
     Indicator,
     Program,
+    StrategicObjective,
     SupportingRow,
     SupportingTable,
 )
@@ -25,8 +26,21 @@ def dindik_room(period, dindik):
     return DataRoom.objects.create(opd=dindik, period=period)
 
 
+DEFAULT_OBJECTIVE = "Meningkatnya derajat kesehatan masyarakat"
+
+
+def make_objective(room, name=DEFAULT_OBJECTIVE) -> StrategicObjective:
+    """The room's strategic objective of this name, created if missing."""
+    objective, _ = StrategicObjective.objects.get_or_create(data_room=room, name=name)
+    return objective
+
+
 def make_indicator(room, *, complete=True, program_name="Kesehatan Ibu dan Anak", **fields):
+    """An indicator of ``room`` under its strategic objective (``DEFAULT_OBJECTIVE`` unless
+    ``objective`` is given; ``objective=None`` makes one without)."""
     program, _ = Program.objects.get_or_create(data_room=room, name=program_name)
+    if "objective" not in fields:
+        fields["objective"] = make_objective(room)
     values = {
         "name": "Angka Kematian Ibu",
         "unit": "per 100.000 kelahiran hidup",

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from lelang.models import AuditEntry
 from opd.models import Comparator, DataRoom, Indicator, Program, Submission
-from tests.opd.conftest import make_indicator
+from tests.opd.conftest import make_indicator, make_objective
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,11 @@ INDICATOR_POST = {
     "target_value": "14",
     "target_year": "2023",
 }
+
+
+def indicator_post(room, **changes):
+    """The indicator form's fields, with the room's strategic objective (created if missing)."""
+    return {**INDICATOR_POST, "objective": str(make_objective(room).pk), **changes}
 
 
 def _prefixed(prefix, data):
@@ -62,7 +67,7 @@ def test_guessing_ids_of_another_unit_finds_nothing(
     url = reverse("opd:part_delete", args=["comparator", comparator.pk])
     assert client.post(url).status_code == 404
     assert Comparator.objects.filter(pk=comparator.pk).exists()
-    post = _prefixed(f"ind-new-{indicator.program_id}", INDICATOR_POST)
+    post = _prefixed(f"ind-new-{indicator.program_id}", indicator_post(indicator.program.data_room))
     response = client.post(reverse("opd:indicator_create", args=[indicator.program_id]), post)
     assert response.status_code == 404
 
@@ -91,7 +96,7 @@ def test_staff_adds_an_indicator_inline_with_indonesian_numbers(client, dinkes_s
     client.force_login(dinkes_staff)
     response = client.post(
         reverse("opd:indicator_create", args=[program.pk]),
-        _prefixed(f"ind-new-{program.pk}", INDICATOR_POST),
+        _prefixed(f"ind-new-{program.pk}", indicator_post(dinkes_room)),
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -106,7 +111,7 @@ def test_staff_adds_an_indicator_inline_with_indonesian_numbers(client, dinkes_s
 def test_text_in_a_number_field_is_refused_and_the_rest_is_kept(client, dinkes_staff, dinkes_room):
     program = Program.objects.create(data_room=dinkes_room, name="Gizi Masyarakat")
     client.force_login(dinkes_staff)
-    data = dict(INDICATOR_POST, baseline_value="dua puluh")
+    data = indicator_post(dinkes_room, baseline_value="dua puluh")
     response = client.post(
         reverse("opd:indicator_create", args=[program.pk]),
         _prefixed(f"ind-new-{program.pk}", data),
@@ -123,7 +128,7 @@ def test_text_in_a_number_field_is_refused_and_the_rest_is_kept(client, dinkes_s
 def test_a_baseline_year_in_the_future_is_refused(client, dinkes_staff, dinkes_room):
     program = Program.objects.create(data_room=dinkes_room, name="Gizi Masyarakat")
     client.force_login(dinkes_staff)
-    data = dict(INDICATOR_POST, baseline_year="2099", target_year="2100")
+    data = indicator_post(dinkes_room, baseline_year="2099", target_year="2100")
     response = client.post(
         reverse("opd:indicator_create", args=[program.pk]),
         _prefixed(f"ind-new-{program.pk}", data),
@@ -138,7 +143,7 @@ def test_a_baseline_year_in_the_future_is_refused(client, dinkes_staff, dinkes_r
 def test_a_percentage_above_100_is_refused(client, dinkes_staff, dinkes_room):
     program = Program.objects.create(data_room=dinkes_room, name="Gizi Masyarakat")
     client.force_login(dinkes_staff)
-    data = dict(INDICATOR_POST, target_value="130")
+    data = indicator_post(dinkes_room, target_value="130")
     response = client.post(
         reverse("opd:indicator_create", args=[program.pk]),
         _prefixed(f"ind-new-{program.pk}", data),
@@ -157,7 +162,8 @@ def test_staff_edits_an_indicator_row(client, dinkes_staff, complete_indicator):
     )
     assert "<form" in form
     changes = {"unit": "indeks", "baseline_value": "1.234,5"}  # not a count: decimals allowed
-    data = _prefixed(f"ind-{complete_indicator.pk}", dict(INDICATOR_POST, **changes))
+    room = complete_indicator.program.data_room
+    data = _prefixed(f"ind-{complete_indicator.pk}", indicator_post(room, **changes))
     response = client.post(url, data, headers={"HX-Request": "true"})
     assert response.status_code == 200
     complete_indicator.refresh_from_db()
@@ -199,7 +205,8 @@ def test_nothing_can_be_edited_while_submitted(
     dinkes_room.save()
     client.force_login(dinkes_staff)
     url = reverse("opd:indicator_edit", args=[complete_indicator.pk])
-    response = client.post(url, _prefixed(f"ind-{complete_indicator.pk}", INDICATOR_POST))
+    data = _prefixed(f"ind-{complete_indicator.pk}", indicator_post(dinkes_room))
+    response = client.post(url, data)
     assert response.status_code == 403
     assert "tidak dapat diubah" in response.content.decode()
 

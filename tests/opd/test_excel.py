@@ -19,6 +19,7 @@ from opd.excel import (
     COL_INDICATOR,
     COL_LABEL,
     COL_NOTE,
+    COL_OBJECTIVE,
     COL_POLARITY,
     COL_PROGRAM,
     COL_PROGRAM_KIND,
@@ -49,6 +50,7 @@ from opd.models import (
     Indicator,
     Period,
     Program,
+    StrategicObjective,
     SupportingRow,
     SupportingTable,
     Theme,
@@ -76,10 +78,18 @@ def theme(db):
 
 @pytest.fixture
 def filled_room(data_room, theme):
-    """Two programs, three indicators, comparators and supporting tables (one empty)."""
+    """Two programs, two strategic objectives, three indicators, comparators and
+    supporting tables (one empty)."""
+    health = StrategicObjective.objects.create(
+        data_room=data_room, name="Meningkatnya derajat kesehatan masyarakat", order=1
+    )
+    participation = StrategicObjective.objects.create(
+        data_room=data_room, name="Meningkatnya peran serta masyarakat", order=2
+    )
     kia = Program.objects.create(data_room=data_room, name="Program Kesehatan Ibu", order=1)
     aki = Indicator.objects.create(
         program=kia,
+        objective=health,
         theme=theme,
         name="Angka Kematian Ibu",
         definition="Kematian ibu per 100.000 kelahiran hidup",
@@ -96,6 +106,7 @@ def filled_room(data_room, theme):
     )
     persalinan = Indicator.objects.create(
         program=kia,
+        objective=health,
         name="Persalinan di fasilitas kesehatan",
         unit="%",
         baseline_value=Decimal("87.25"),
@@ -108,6 +119,7 @@ def filled_room(data_room, theme):
     )
     Indicator.objects.create(
         program=inovasi,
+        objective=participation,
         name="Rasio kader per posyandu",
         unit="orang",
         polarity=Indicator.Polarity.RANGE,
@@ -167,6 +179,7 @@ def indicator_row(**overrides):
     row = {
         COL_PROGRAM: "Program Gizi Masyarakat",
         COL_PROGRAM_KIND: "program",
+        COL_OBJECTIVE: "Meningkatnya status gizi masyarakat",
         COL_INDICATOR: "Prevalensi stunting",
         COL_UNIT: "%",
         COL_POLARITY: "turun",
@@ -186,6 +199,7 @@ def database_state(data_room):
     indicators = Indicator.objects.filter(program__data_room=data_room)
     return {
         "programs": sorted(data_room.programs.values_list("pk", "name", "kind", "order")),
+        "objectives": sorted(data_room.objectives.values_list("pk", "name", "order")),
         "indicators": sorted(
             indicators.values_list(
                 "pk",
@@ -201,6 +215,7 @@ def database_state(data_room):
                 "target_value",
                 "target_year",
                 "theme_id",
+                "objective_id",
             )
         ),
         "comparators": sorted(
@@ -246,6 +261,7 @@ def test_template_of_an_empty_room_has_four_sheets_with_exact_headers(data_room,
     assert headers["Indikator"] == [
         "Program",
         "Jenis program",
+        "Sasaran strategis",
         "Indikator",
         "Definisi/rumus",
         "Satuan",
@@ -287,9 +303,9 @@ def test_template_of_an_empty_room_has_four_sheets_with_exact_headers(data_room,
     assert indikator.column_dimensions["A"].width > 20
     lists = {str(dv.sqref)[0]: dv.formula1 for dv in indikator.data_validations.dataValidation}
     assert lists["B"] == '"program,inovasi"'
-    assert lists["F"] == '"naik,turun,rentang"'
-    assert lists["I"] == '"kumulatif,nilai akhir,rata-rata"'
-    assert lists["P"].startswith("Petunjuk!")  # the theme codes listed on the Petunjuk sheet
+    assert lists["G"] == '"naik,turun,rentang"'
+    assert lists["J"] == '"kumulatif,nilai akhir,rata-rata"'
+    assert lists["Q"].startswith("Petunjuk!")  # the theme codes listed on the Petunjuk sheet
     pembanding_lists = [dv.formula1 for dv in wb["Pembanding"].data_validations.dataValidation]
     assert pembanding_lists == ['"daerah lain,provinsi,nasional,standar (SPM),tahun sebelumnya"']
     petunjuk = " ".join(str(v) for row in wb["Petunjuk"].values for v in row if v)
@@ -316,7 +332,9 @@ def test_export_writes_one_row_per_indicator_with_codes_and_real_numbers(filled_
     assert aki["Agregasi"] == "kumulatif"
     assert aki[COL_THEME] == "aki"
     assert aki[COL_BASELINE_VALUE] == 150.5
-    assert ws["K2"].number_format == NUMBER_FORMAT
+    assert aki[COL_OBJECTIVE] == "Meningkatnya derajat kesehatan masyarakat"
+    assert rows[2][COL_OBJECTIVE] == "Meningkatnya peran serta masyarakat"
+    assert ws["L2"].number_format == NUMBER_FORMAT
     assert rows[2][COL_PROGRAM_KIND] == "inovasi"
     assert rows[2][COL_POLARITY] == "rentang"
     assert (rows[2][COL_RANGE_MIN], rows[2][COL_RANGE_MAX]) == (5, 10)
@@ -459,6 +477,7 @@ def test_good_upload_creates_programs_indicators_comparators_and_rows_in_one_go(
     assert result.ok, result.errors
     assert result.counts() == {
         "programs_created": 2,
+        "objectives_created": 1,
         "indicators_created": 2,
         "indicators_updated": 0,
         "comparators": 2,

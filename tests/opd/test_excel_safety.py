@@ -29,7 +29,15 @@ from opd.excel import (
     COL_YEAR,
     build_workbook,
 )
-from opd.models import Comparator, Indicator, Program, SupportingRow, SupportingTable, Theme
+from opd.models import (
+    Comparator,
+    Indicator,
+    Program,
+    StrategicObjective,
+    SupportingRow,
+    SupportingTable,
+    Theme,
+)
 from tests.opd.test_excel import imports, indicator_row, make_upload, where
 
 pytestmark = pytest.mark.django_db
@@ -278,8 +286,10 @@ DANGEROUS = [
 def dangerous_room(dinkes_room):
     Theme.objects.create(code="aki", name=DANGEROUS[6])
     program = Program.objects.create(data_room=dinkes_room, name=DANGEROUS[0])
+    objective = StrategicObjective.objects.create(data_room=dinkes_room, name="=S+1")
     indicator = Indicator.objects.create(
         program=program,
+        objective=objective,
         name=DANGEROUS[1],
         definition=DANGEROUS[4],
         unit="indeks",
@@ -329,6 +339,7 @@ def test_a_protected_text_comes_back_unchanged_on_import(dangerous_room, dinkes_
 
     assert Program.objects.get().name == DANGEROUS[0]
     assert Indicator.objects.get().baseline_source == "-2+3"
+    assert Indicator.objects.get().objective.name == "=S+1"
 
 
 # --- Bombs -----------------------------------------------------------------------------

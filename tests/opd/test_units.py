@@ -12,7 +12,7 @@ from auctions.targets import value_problem
 from opd import units
 from opd.models import Indicator, Program, SupportingRow, SupportingTable, outside_unit_range
 from tests.opd.conftest import make_indicator
-from tests.opd.test_data_room import INDICATOR_POST, _prefixed
+from tests.opd.test_data_room import _prefixed, indicator_post
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_a_supporting_table_is_checked_in_the_satuan_of_its_value_column(
 def _create_indicator(client, program, **changes):
     return client.post(
         reverse("opd:indicator_create", args=[program.pk]),
-        _prefixed(f"ind-new-{program.pk}", dict(INDICATOR_POST, **changes)),
+        _prefixed(f"ind-new-{program.pk}", indicator_post(program.data_room, **changes)),
         headers={"HX-Request": "true"},
     )
 
@@ -244,7 +244,9 @@ def test_an_english_page_shows_and_reads_english_separators(
     assert "1,234.5" in body and "1.234,5" not in body
 
     url = reverse("opd:indicator_edit", args=[indicator.pk])
-    data = dict(INDICATOR_POST, unit="indeks", baseline_value="2,345.25", target_value="1,000")
+    data = indicator_post(
+        dinkes_room, unit="indeks", baseline_value="2,345.25", target_value="1,000"
+    )
     client.post(url, _prefixed(f"ind-{indicator.pk}", data), headers={"HX-Request": "true"})
     indicator.refresh_from_db()
     assert indicator.baseline_value == Decimal("2345.25")

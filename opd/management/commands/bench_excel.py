@@ -73,6 +73,8 @@ def largest_workbook(rows: int, definition_length: int, seed: int = 1) -> bytes:
     comparators.append(list(excel.COMPARATOR_HEADERS))
     supporting.append(list(excel.SUPPORTING_HEADERS))
     programs = [_text(rng, 300, f"Program {n}") for n in range(max(1, rows // 50))]
+    # One strategic objective per program: a unit has a handful, not one per indicator.
+    objectives = [_text(rng, 300, f"Sasaran {n}") for n in range(len(programs))]
     for n in range(rows):
         program = programs[n % len(programs)]
         name = _text(rng, 300, f"Indikator {n}")
@@ -80,6 +82,7 @@ def largest_workbook(rows: int, definition_length: int, seed: int = 1) -> bytes:
             [
                 program,
                 "program",
+                objectives[n % len(objectives)],
                 name,
                 _text(rng, min(definition_length, DEFINITION_MAX_LENGTH), "Definisi"),
                 "%",

@@ -1,0 +1,82 @@
+"""Reads about documents: their state in words, who signed, what awaits whom."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .models import Document, Signature
+from .rules import required_roles
+
+
+def page_image_name(document: Document) -> str:
+    """Where the first page of a sealed document is stored as a PNG."""
+    return f"documents/{document.token}-1.png"
+
+
+@dataclass
+class DocumentRow:
+    document: Document
+    status: str
+    status_code: str  # draft | head_signed | sealed | superseded
+    signatures: list = field(default_factory=list)
+    awaiting: str = ""
+    superseded_by: Document | None = None
+
+
+def describe(document: Document, signatures=None, superseded_by=None) -> DocumentRow:
+    signatures = list(document.signatures.all()) if signatures is None else signatures
+    signed = {s.role for s in signatures}
+    pending = [r for r in required_roles(document.kind) if r not in signed]
+    if superseded_by is not None:
+        code = "superseded"
+        status = _("Replaced by version %(v)s") % {"v": superseded_by.version}
+    elif document.is_sealed:
+        code, status = "sealed", _("Signed and sealed")
+    elif signed:
+        code, status = "head_signed", _("Signed by the head; awaits the countersignature")
+    else:
+        code, status = "draft", _("Ready to sign")
+    awaiting = ""
+    if pending and not document.is_sealed:
+        awaiting = (
+            _("the head of the unit")
+            if pending[0] == Signature.Role.HEAD
+            else _("the mayor (countersignature)")
+        )
+    return DocumentRow(document, status, code, signatures, awaiting, superseded_by)
+
+
+def document_rows(documents, user=None) -> list[DocumentRow]:
+    """Rows for a list of documents with two queries in all (signatures, successors)."""
+    documents = list(documents)
+    ids = [d.pk for d in documents]
+    by_doc: dict[int, list] = {}
+    for signature in Signature.objects.filter(document_id__in=ids).order_by("signed_at"):
+        by_doc.setdefault(signature.document_id, []).append(signature)
+    successors = {d.previous_id: d for d in Document.objects.filter(previous_id__in=ids)}
+    return [describe(d, by_doc.get(d.pk, []), successors.get(d.pk)) for d in documents]
+
+
+def awaiting_countersignature():
+    """Drafts whose head has signed and whose countersignature is next."""
+    return (
+        Document.objects.filter(status=Document.Status.DRAFT, signatures__role=Signature.Role.HEAD)
+        .exclude(signatures__role=Signature.Role.MAYOR)
+        .select_related("opd", "official")
+        .order_by("opd__name", "kind", "year")
+        .distinct()
+    )
+
+
+def for_negotiations(negotiation_ids) -> dict[int, DocumentRow]:
+    """The newest pact of each negotiation, described (the live screens show it)."""
+    documents = (
+        Document.objects.filter(negotiation_id__in=negotiation_ids)
+        .filter(kind__in=[Document.Kind.PACT, Document.Kind.REFUSAL])
+        .order_by("negotiation_id", "-version")
+    )
+    newest = {}
+    for document in documents:
+        newest.setdefault(document.negotiation_id, document)
+    rows = document_rows(newest.values())
+    return {row.document.negotiation_id: row for row in rows}
