@@ -14,10 +14,12 @@ saying what to set.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import io
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,7 +149,23 @@ def _signer(source: SealSource):
     return signer
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous API runs its own ``asyncio.run``: from a thread whose
+    event loop is running (a seed called inside a browser test, an async caller) it
+    must run in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
+    return _outside_event_loop(_seal_pdf, pdf, reason=reason, location=location)
+
+
+def _seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     """``pdf`` with a PAdES baseline signature of the city's seal over the whole file."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -170,6 +188,10 @@ def seal_certificate():
 
 
 def validate_seal(pdf: bytes, trust_roots=None):
+    return _outside_event_loop(_validate_seal, pdf, trust_roots)
+
+
+def _validate_seal(pdf: bytes, trust_roots=None):
     """pyHanko's validation status of the seal on ``pdf`` (trusting the seal's own
     certificate unless ``trust_roots`` is given)."""
     from pyhanko.pdf_utils.reader import PdfFileReader

@@ -273,6 +273,7 @@ UNIT_PATHS = {
     "opd.tenure": "position__opd",
     "opd.dataroom": "opd",
     "opd.program": "data_room__opd",
+    "opd.strategicobjective": "data_room__opd",
     "opd.indicator": "program__data_room__opd",
     "opd.comparator": "indicator__program__data_room__opd",
     "opd.supportingtable": "indicator__program__data_room__opd",
@@ -286,6 +287,7 @@ UNIT_PATHS = {
     "auctions.offer": "negotiation__opd",
     "auctions.decision": "offer__negotiation__opd",
     "auctions.agreedtarget": "negotiation__opd",
+    "contracts.document": "opd",
 }
 
 

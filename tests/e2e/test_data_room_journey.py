@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from opd.models import DataRoom, Program
+from opd.models import DataRoom, Program, StrategicObjective
 from tests.e2e.test_smoke import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,6 +21,7 @@ def test_staff_head_and_bappeda_take_a_data_room_to_ready(
 ):
     room = DataRoom.objects.create(opd=dinkes, period=period)
     program = Program.objects.create(data_room=room, name="Gizi Masyarakat")
+    StrategicObjective.objects.create(data_room=room, name="Meningkatnya status gizi masyarakat")
     room_url = reverse("opd:data_room", args=[dinkes.code])
 
     # 1. Staff add an indicator with its baseline, then a comparator and a case, inline.

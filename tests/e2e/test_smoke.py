@@ -10,13 +10,14 @@ EXPECTED_SECTIONS = {
         "Perangkat daerah (OPD)",
         "Tinjauan ruang data",
         "Sesi lelang",
+        "Dokumen",
         "Log audit",
         "Administrasi",
     ],
-    "mayor": ["Perangkat daerah (OPD)", "Sesi lelang"],
-    "dinkes_head": ["Ruang data", "OPD saya"],
+    "mayor": ["Perangkat daerah (OPD)", "Sesi lelang", "Dokumen"],
+    "dinkes_head": ["Ruang data", "OPD saya", "Dokumen"],
     "dinkes_staff": ["Ruang data", "OPD saya"],
-    "inspector": ["Perangkat daerah (OPD)", "Sesi lelang", "Log audit"],
+    "inspector": ["Perangkat daerah (OPD)", "Sesi lelang", "Dokumen", "Log audit"],
 }
 
 
