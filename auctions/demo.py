@@ -71,7 +71,10 @@ COUNTER = Ambition(Decimal("0.05"))  # Dinkes' counter-proposal: close to its ow
 MIDDLE = Ambition(Decimal("0.15"), earlier=1)  # the panel's second offer, in between
 STRETCHED = Ambition(Decimal("0.25"), earlier=2)  # the offer DPUPR refused
 
-# --- Day 1 (finished) --------------------------------------------------------------
+# --- Day 1 and round 2 (finished) ---------------------------------------------------
+# Malang, Ngalam Command Center: the dinas on Monday 12 November 2018, the second
+# round ("putaran ke-2") on Tuesday 13 November; the fourteen pacts were signed on
+# Saturday 8 December (contracts.demo).
 
 DAY1 = {
     "title": "Lelang Kinerja Hari 1 — Dinas",
@@ -92,10 +95,12 @@ DPUPR_REFUSAL_REASON = (
     "lintasan usulan kami. Mohon dibahas kembali bersama TAPD."
 )
 
-# The decided items of day 1, in agenda order: the unit (``opd``) or ``theme``, the
-# time box, when the item went on stage, and its ``steps``: one per offer version,
-# (how ambitious the offer is, minute it was made, the answer, minute of the answer),
-# minutes counted from the item's start. Each unit on the item goes through the steps.
+# The decided items of a finished session, in agenda order: the unit (``opd``) or
+# ``theme``, the time box, when the item went on stage, and its ``steps``: one per
+# offer version, (how ambitious the offer is, minute it was made, the answer, minute
+# of the answer), minutes counted from the item's start. Each unit on the item goes
+# through the steps. ``handover``: after the refusal the position goes to an acting
+# head (Plt.) appointed on the spot, who answers ``handover["steps"]``.
 DAY1_ITEMS = [
     {
         "opd": "dinkes",
@@ -114,46 +119,134 @@ DAY1_ITEMS = [
         "steps": [(PROPOSAL, 7, Kind.ACCEPT, 10)],
     },
     {
-        "theme": "penurunan-aki",
-        "time_box": 20,
+        "opd": "disdag",
+        "time_box": 15,
         "start": time(9, 20),
-        "steps": [(PROPOSAL, 9, Kind.ACCEPT, 13)],
+        "steps": [(PROPOSAL, 8, Kind.ACCEPT, 12)],
     },
     {
-        "opd": "dpupr",
-        "time_box": 15,
-        "start": time(9, 50),
-        "steps": [(STRETCHED, 8, Kind.REFUSE, 14)],
-        "refusal": (Decision.Reason.BUDGET, DPUPR_REFUSAL_REASON),
+        "theme": "penurunan-aki",
+        "time_box": 20,
+        "start": time(9, 45),
+        "steps": [(PROPOSAL, 9, Kind.ACCEPT, 13)],
     },
-]
-
-# --- Day 2 (upcoming) and round 2 ---------------------------------------------------
-
-DAY2 = {
-    "title": "Lelang Kinerja Hari 2 — Kecamatan dan Tematik",
-    "date": date(2018, 11, 13),
-    "day": 2,
-    "round": 1,
-    "status": Session.Status.PLANNED,
-}
-DAY2_ITEMS = [  # (opd code or None, theme code or None, time box in minutes)
-    ("kec-blimbing", None, 10),
-    ("kec-kedungkandang", None, 10),
-    ("kec-klojen", None, 10),
-    ("kec-lowokwaru", None, 10),
-    ("kec-sukun", None, 10),
-    ("disbudpar", None, 15),
-    ("disperkim", None, 15),
-    ("dpmptsp", None, 15),
-    (None, "penanganan-stunting", 20),
 ]
 
 ROUND2 = {
     "title": "Lelang Kinerja Putaran 2",
-    "date": date(2018, 12, 17),
-    "day": 1,
+    "date": date(2018, 11, 13),
+    "day": 2,
     "round": 2,
+    "status": Session.Status.CLOSED,
+}
+
+# Sekretaris Dinas PUPR, appointed Plt. Kepala Dinas PUPR from the console after the
+# head's refusal (invented, like every person in the demo).
+DPUPR_ACTING = {
+    "name": "Ir. Dimas Arya Prakoso, M.T. (contoh)",
+    "nip": "197604122001121004",
+    "username": "plt.dpupr",
+}
+
+ROUND2_ITEMS = [
+    {
+        "theme": "penanganan-stunting",
+        "time_box": 20,
+        "start": time(8, 30),
+        "steps": [(PROPOSAL, 9, Kind.ACCEPT, 13)],
+    },
+    {
+        "opd": "dpmptsp",
+        "time_box": 15,
+        "start": time(8, 55),
+        "steps": [(PROPOSAL, 7, Kind.ACCEPT, 10)],
+    },
+    {
+        "opd": "disperin",
+        "time_box": 15,
+        "start": time(9, 15),
+        "steps": [(MIDDLE, 7, Kind.ACCEPT, 11)],
+    },
+    {
+        "opd": "disbudpar",
+        "time_box": 15,
+        "start": time(9, 35),
+        "steps": [(PROPOSAL, 6, Kind.ACCEPT, 9)],
+    },
+    {
+        "opd": "dpupr",
+        "time_box": 15,
+        "start": time(9, 55),
+        "steps": [(STRETCHED, 8, Kind.REFUSE, 14)],
+        "refusal": (Decision.Reason.BUDGET, DPUPR_REFUSAL_REASON),
+        "handover": {"at": 18, "steps": [(STRETCHED, 21, Kind.ACCEPT, 25)]},
+    },
+    {
+        "opd": "dishub",
+        "time_box": 15,
+        "start": time(10, 30),
+        "steps": [(PROPOSAL, 7, Kind.ACCEPT, 10)],
+    },
+    {
+        "opd": "disperkim",
+        "time_box": 15,
+        "start": time(10, 50),
+        "steps": [(PROPOSAL, 7, Kind.ACCEPT, 11)],
+    },
+    {
+        "opd": "kec-blimbing",
+        "time_box": 10,
+        "start": time(11, 10),
+        "steps": [(PROPOSAL, 5, Kind.ACCEPT, 7)],
+    },
+    {
+        "opd": "kec-kedungkandang",
+        "time_box": 10,
+        "start": time(11, 25),
+        "steps": [(PROPOSAL, 5, Kind.ACCEPT, 8)],
+    },
+    {
+        "opd": "kec-klojen",
+        "time_box": 10,
+        "start": time(11, 40),
+        "steps": [(PROPOSAL, 5, Kind.ACCEPT, 7)],
+    },
+    {
+        "opd": "kec-lowokwaru",
+        "time_box": 10,
+        "start": time(13, 0),
+        "steps": [(PROPOSAL, 5, Kind.ACCEPT, 8)],
+    },
+    {
+        "opd": "kec-sukun",
+        "time_box": 10,
+        "start": time(13, 15),
+        "steps": [(PROPOSAL, 5, Kind.ACCEPT, 7)],
+    },
+]
+
+# --- The follow-up (planned) ---------------------------------------------------------
+# "Yang lain akan segera dirampungkan": the units not done yet, on the poverty theme
+# the mayor named ("penurunan angka kemiskinan"); ready to run from the console.
+
+FOLLOW_UP = {
+    "title": "Lelang Kinerja Lanjutan — Penanggulangan Kemiskinan",
+    "date": date(2019, 1, 21),
+    "day": 3,
+    "round": 3,
+    "status": Session.Status.PLANNED,
+}
+FOLLOW_UP_ITEMS = [  # (opd code or None, theme code or None, time box in minutes)
+    ("dinsos", None, 15),
+    (None, "penurunan-kemiskinan", 20),
+    ("diskopum", None, 15),
+]
+# An empty later day to postpone items to.
+RESERVE = {
+    "title": "Lelang Kinerja Lanjutan — Hari Cadangan",
+    "date": date(2019, 1, 28),
+    "day": 4,
+    "round": 3,
     "status": Session.Status.PLANNED,
 }
 
@@ -174,15 +267,17 @@ def seed_sessions(result: "SeedResult") -> None:
         if auction is None:
             auction = Auction.objects.create(name=AUCTION_NAME, period=period, is_demo=True)
         day1 = _session(auction, DAY1, result)
-        day2 = _session(auction, DAY2, result)
-        _session(auction, ROUND2, result)
+        round2 = _session(auction, ROUND2, result)
+        follow_up = _session(auction, FOLLOW_UP, result)
+        _session(auction, RESERVE, result)
         panel = get_user_model().objects.filter(username=PANEL_LOGIN, is_demo=True).first()
-        if day1.is_demo and panel is not None:
-            for order, spec in enumerate(DAY1_ITEMS, 1):
-                _decided_item(day1, order, spec, panel, result)
-        if day2.is_demo:
-            for order, (opd_code, theme_code, time_box) in enumerate(DAY2_ITEMS, 1):
-                _waiting_item(day2, order, opd_code, theme_code, time_box, result)
+        for session, specs in ((day1, DAY1_ITEMS), (round2, ROUND2_ITEMS)):
+            if session.is_demo and panel is not None:
+                for order, spec in enumerate(specs, 1):
+                    _decided_item(session, order, spec, panel, result)
+        if follow_up.is_demo:
+            for order, (opd_code, theme_code, time_box) in enumerate(FOLLOW_UP_ITEMS, 1):
+                _waiting_item(follow_up, order, opd_code, theme_code, time_box, result)
 
 
 def _session(auction: Auction, spec: dict, result: "SeedResult") -> Session:
@@ -271,30 +366,106 @@ def _decided_item(session: Session, order: int, spec: dict, panel, result: "Seed
     years = offer_years(session.auction.period.start_year + 1, DEADLINE)
     for index, (opd, indicators) in enumerate(units.items()):
         gap = UNIT_GAP * index
-        official = heads[opd]
-        negotiation = Negotiation.objects.create(item=item, opd=opd, official=official, number=1)
-        Negotiation.objects.filter(pk=negotiation.pk).update(opened_at=item.started_at)
-        result.add("negotiation", True)
-        for version, (ambition, offered, kind, answered) in enumerate(spec["steps"], 1):
-            values = _offer_values(item, opd, indicators, years, ambition)
-            offer = Offer.objects.create(
-                negotiation=negotiation,
-                version=version,
-                deadline_year=DEADLINE,
-                note=spec.get("note", {}).get(version, ""),
-                created_by=panel,
-                created_at=_at(session.date, start, offered + gap),
+        negotiation = _negotiate(
+            item, opd, heads[opd], 1, spec["steps"], spec, panel, gap, indicators, years, result
+        )
+        handover = spec.get("handover")
+        if handover and negotiation.state == Negotiation.State.REFUSED:
+            at = _at(session.date, start, handover["at"] + gap)
+            acting = _appoint_acting(opd, at, result)
+            if acting is None:
+                continue
+            Negotiation.objects.filter(pk=negotiation.pk).update(
+                state=Negotiation.State.HANDED_OVER
             )
-            OfferTarget.objects.bulk_create(
-                OfferTarget(offer=offer, indicator=indicator, year=year, value=value)
-                for (indicator, year), value in values.items()
+            _negotiate(
+                item,
+                opd,
+                acting,
+                2,
+                handover["steps"],
+                spec,
+                panel,
+                gap,
+                indicators,
+                years,
+                result,
+                opened=at,
             )
-            result.add("offer", True)
-            decided_at = _at(session.date, start, answered + gap)
-            _decide(negotiation, offer, kind, spec, values, years, indicators, decided_at, result)
-            if kind != Kind.COUNTER:
-                negotiation.closed_at = decided_at
-                negotiation.save(update_fields=["state", "position_flagged", "closed_at"])
+            AgendaItem.objects.filter(pk=item.pk).update(state=ItemState.ACCEPTED)
+
+
+def _negotiate(
+    item, opd, official, number, steps, spec, panel, gap, indicators, years, result, opened=None
+) -> Negotiation:
+    """One negotiation of ``opd`` on a finished item with its offers and answers."""
+    session, start = item.session, spec["start"]
+    negotiation = Negotiation.objects.create(item=item, opd=opd, official=official, number=number)
+    Negotiation.objects.filter(pk=negotiation.pk).update(opened_at=opened or item.started_at)
+    result.add("negotiation", True)
+    for version, (ambition, offered, kind, answered) in enumerate(steps, 1):
+        values = _offer_values(item, opd, indicators, years, ambition)
+        offer = Offer.objects.create(
+            negotiation=negotiation,
+            version=version,
+            deadline_year=DEADLINE,
+            note=spec.get("note", {}).get(version, "") if number == 1 else "",
+            created_by=panel,
+            created_at=_at(session.date, start, offered + gap),
+        )
+        OfferTarget.objects.bulk_create(
+            OfferTarget(offer=offer, indicator=indicator, year=year, value=value)
+            for (indicator, year), value in values.items()
+        )
+        result.add("offer", True)
+        decided_at = _at(session.date, start, answered + gap)
+        _decide(negotiation, offer, kind, spec, values, years, indicators, decided_at, result)
+        if kind != Kind.COUNTER:
+            negotiation.closed_at = decided_at
+            negotiation.save(update_fields=["state", "position_flagged", "closed_at"])
+    return negotiation
+
+
+def _appoint_acting(opd: Opd, at: datetime, result: "SeedResult"):
+    """The Plt. appointed from the console after the refusal: a login, an official and
+    an acting tenure of the head position from that day; the refusing head's tenure
+    ends the day before (as ``opd.services.acting_head_appoint`` does)."""
+    from lelang.demo import DEMO_PASSWORD  # lazily: lelang.demo imports us
+    from lelang.roles import Role
+    from opd.models import Official, Position, Tenure
+
+    users = get_user_model().objects
+    if users.filter(username=DPUPR_ACTING["username"], is_demo=False).exists():
+        return None
+    position = Position.objects.filter(opd=opd, is_head=True).first()
+    if position is None:
+        return None
+    user = users.filter(username=DPUPR_ACTING["username"]).first()
+    if user is None:
+        user = users.create_user(
+            username=DPUPR_ACTING["username"],
+            password=DEMO_PASSWORD,
+            name=DPUPR_ACTING["name"],
+            role=Role.OPD_HEAD,
+            is_demo=True,
+        )
+        result.add("user", True)
+    official = Official.objects.filter(user=user).first()
+    if official is None:
+        official = Official.objects.create(
+            name=DPUPR_ACTING["name"], nip=DPUPR_ACTING["nip"], user=user, is_demo=True
+        )
+        result.add("official", True)
+    day = at.date()
+    Tenure.objects.filter(position=position, end_date__isnull=True).exclude(
+        official=official
+    ).update(end_date=day - timedelta(days=1))
+    Tenure.objects.get_or_create(
+        official=official,
+        position=position,
+        defaults={"start_date": day, "is_acting": True},
+    )
+    return official
 
 
 def _decide(

@@ -49,6 +49,11 @@ def official_facts(official, opd: Opd | None = None, on=None) -> dict:
     return {"name": official.name, "nip": official.nip or "", "position": position}
 
 
+def _day(decision: Decision):
+    """The day of the answer: the official's position as it was then."""
+    return timezone.localtime(decision.decided_at).date()
+
+
 def _indicator_facts(indicator: Indicator) -> dict:
     objective = getattr(indicator, "objective", None)
     comparators = [
@@ -132,7 +137,7 @@ def pact_content(negotiation: Negotiation, decision: Decision) -> dict:
         values.setdefault(target.indicator_id, {})[target.year] = target.value
     return {
         "opd": {"name": negotiation.opd.name, "code": negotiation.opd.code},
-        "official": official_facts(negotiation.official, negotiation.opd),
+        "official": official_facts(negotiation.official, negotiation.opd, on=_day(decision)),
         "party_two": _party_two(),
         "session": _session_facts(session),
         "item": item.title,
@@ -154,7 +159,7 @@ def refusal_content(negotiation: Negotiation, decision: Decision) -> dict:
         values.setdefault(target.indicator_id, {})[target.year] = target.value
     return {
         "opd": {"name": negotiation.opd.name, "code": negotiation.opd.code},
-        "official": official_facts(negotiation.official, negotiation.opd),
+        "official": official_facts(negotiation.official, negotiation.opd, on=_day(decision)),
         "session": _session_facts(session),
         "item": item.title,
         "period": session.auction.period.name,

@@ -1,6 +1,7 @@
-"""Demo documents: the pacts of the finished demo session, signed on the signing day
-(Saturday 8 December 2018, Ngalam Command Center), the refusal's pact of
-unwillingness, the minutes of the closed session and the 2019 performance agreements.
+"""Demo documents: the pacts of the finished demo sessions (12 and 13 November 2018),
+signed on the signing day (Saturday 8 December 2018, Ngalam Command Center), the pact
+of unwillingness of the head who refused (signed on the spot), the minutes of both
+days and the 2019 performance agreements.
 
 Everything is INVENTED and flagged ``is_demo``, sealed with the demo certificate
 (``contracts.seal``, named as a demo). Idempotent: a negotiation, session or unit and
@@ -36,6 +37,8 @@ PANEL_LOGIN = "walikota"
 
 
 def seed_documents(result: SeedResult) -> None:
+    if not settings.LELANG_DEMO_DOCUMENTS:
+        return
     mayor = get_user_model().objects.filter(username=PANEL_LOGIN, is_demo=True).first()
     if mayor is None:
         return
@@ -44,7 +47,11 @@ def seed_documents(result: SeedResult) -> None:
         Negotiation.objects.filter(
             item__session__is_demo=True,
             item__session__status=Session.Status.CLOSED,
-            state__in=[Negotiation.State.ACCEPTED, Negotiation.State.REFUSED],
+            state__in=[
+                Negotiation.State.ACCEPTED,
+                Negotiation.State.REFUSED,
+                Negotiation.State.HANDED_OVER,  # refused, then handed to a Plt.
+            ],
         )
         .select_related("opd", "official__user", "item__session__auction__period")
         .order_by("item__session__date", "item__order", "opd__name")
@@ -69,7 +76,7 @@ def _number(kind: str, code: str, year: int) -> str:
 
 def _sign(document: Document, user, official, role: str, at: datetime, opd=None) -> None:
     if role == Signature.Role.HEAD:
-        facts = build.official_facts(official, opd)
+        facts = build.official_facts(official, opd, on=at.astimezone(JAKARTA).date())
         name, nip, position = facts["name"], facts["nip"], facts["position"]
     else:
         official = getattr(user, "official", None)

@@ -316,3 +316,6 @@ LELANG_CITY_ADDRESS = os.environ.get(
 LELANG_PUBLIC_URL = os.environ.get("LELANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # A PDF uploaded to the public verification page is read up to this size, never stored.
 LELANG_VERIFY_MAX_BYTES = envint("LELANG_VERIFY_MAX_MB", "20") * 1024 * 1024
+# seed_demo signs and seals the demo's documents (about 35 PDFs, some 20 s); the test
+# suite and the browser tests' servers skip them unless a test is about them.
+LELANG_DEMO_DOCUMENTS = envbool("LELANG_DEMO_DOCUMENTS", "1")

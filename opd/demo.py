@@ -11,7 +11,8 @@ exist. Like the rest of the demo it is idempotent: rows are looked up by their
 natural keys and only missing ones are created; nothing existing is changed.
 A data room whose unit is not a demo unit is left alone, and a data room that is
 locked (submitted or ready) is not filled in further, exactly as in the app.
-Submissions and review comments are written only together with a new room.
+Submissions (versions, the earlier ones returned with Bappeda's comments) and review
+comments are written only together with a new room.
 The one exception to "locked rooms are not filled in": a demo indicator without a
 strategic objective (seeded before objectives existed) gets its unit's objective in
 every room, so the demo's ready rooms pass the checklist.
@@ -73,6 +74,16 @@ THEMES = [
             "pra-sejahtera) bersama kecamatan dan kelurahan."
         ),
     },
+    {
+        "code": "penurunan-kemiskinan",
+        "name": "Penurunan Angka Kemiskinan",
+        "description": (
+            "Menurunkan persentase penduduk miskin secara terpadu. Dinas Sosial memastikan "
+            "bantuan sosial tepat sasaran dan mendampingi keluarga penerima manfaat hingga "
+            "mandiri; Dinas Koperasi dan Usaha Mikro membina usaha mikro keluarga miskin agar "
+            "bertahan dan naik kelas sebagai sumber pendapatan yang berkelanjutan."
+        ),
+    },
 ]
 
 KECAMATAN = ["Blimbing", "Kedungkandang", "Klojen", "Lowokwaru", "Sukun"]
@@ -83,22 +94,41 @@ def per_kecamatan(*values) -> list[tuple[str, float]]:
     return list(zip(KECAMATAN, values, strict=True))
 
 
-ROOMS = {  # opd code: (status, version 1 submitted at, reviewed at), Asia/Jakarta
-    "dindik": (S.READY, "2018-11-20 10:05", "2018-11-22 14:30"),
-    "dinkes": (S.READY, "2018-11-19 09:40", "2018-11-21 15:10"),
-    "disdag": (S.SUBMITTED, "2018-11-27 13:20", None),
-    "dpmptsp": (S.READY, "2018-11-21 08:55", "2018-11-23 10:20"),
-    "disperin": (S.DRAFT, None, None),
-    "disbudpar": (S.READY, "2018-11-22 11:15", "2018-11-26 09:45"),
-    "dpupr": (S.READY, "2018-11-20 15:30", "2018-11-23 16:05"),
-    # Dishub's head (acting, Plt.) took office on 2 January 2019, hence a later version 1.
-    "dishub": (S.RETURNED, "2019-01-07 10:10", "2019-01-09 14:40"),
-    "disperkim": (S.READY, "2018-11-23 09:25", "2018-11-27 11:00"),
-    "kec-blimbing": (S.READY, "2018-11-26 10:00", "2018-11-28 13:15"),
-    "kec-kedungkandang": (S.READY, "2018-11-26 14:20", "2018-11-28 15:40"),
-    "kec-klojen": (S.READY, "2018-11-27 09:05", "2018-11-29 10:30"),
-    "kec-lowokwaru": (S.READY, "2018-11-27 13:50", "2018-11-29 15:20"),
-    "kec-sukun": (S.READY, "2018-11-28 08:45", "2018-11-30 10:10"),
+# opd code: (status, versions), a version being (submitted at, reviewed at or None),
+# Asia/Jakarta. Every version but the last was returned with Bappeda's comments
+# (REVIEW_COMMENTS); the last one's outcome is the room's status. The nine dinas and
+# five kecamatan of the auction (12 and 13 November 2018) were all ready by 9 November;
+# the follow-up session's units (Dinsos, Diskopum) in January 2019; Disnaker, DLH and
+# Dispendukcapil, not yet auctioned, show the review workflow.
+ROOMS = {
+    "dindik": (S.READY, [("2018-11-01 10:05", "2018-11-05 14:30")]),
+    "dinkes": (S.READY, [("2018-11-01 09:40", "2018-11-05 15:10")]),
+    "disdag": (S.READY, [("2018-11-02 13:20", "2018-11-06 10:15")]),
+    "dpmptsp": (S.READY, [("2018-11-02 08:55", "2018-11-06 13:20")]),
+    # Returned once for a missing target, made ready with version 2.
+    "disperin": (
+        S.READY,
+        [("2018-11-01 14:10", "2018-11-02 15:30"), ("2018-11-06 09:20", "2018-11-08 10:40")],
+    ),
+    "disbudpar": (S.READY, [("2018-11-05 11:15", "2018-11-07 09:45")]),
+    "dpupr": (S.READY, [("2018-11-02 15:30", "2018-11-06 16:05")]),
+    # Dishub's acting head (Plt., in office since 1 October 2018) submitted version 1
+    # without a comparator for one indicator; version 2 added it.
+    "dishub": (
+        S.READY,
+        [("2018-11-01 10:10", "2018-11-02 14:40"), ("2018-11-05 13:30", "2018-11-07 15:20")],
+    ),
+    "disperkim": (S.READY, [("2018-11-05 09:25", "2018-11-07 11:00")]),
+    "kec-blimbing": (S.READY, [("2018-11-06 10:00", "2018-11-08 13:15")]),
+    "kec-kedungkandang": (S.READY, [("2018-11-06 14:20", "2018-11-08 15:40")]),
+    "kec-klojen": (S.READY, [("2018-11-07 09:05", "2018-11-09 10:30")]),
+    "kec-lowokwaru": (S.READY, [("2018-11-07 13:50", "2018-11-09 15:20")]),
+    "kec-sukun": (S.READY, [("2018-11-07 08:45", "2018-11-09 10:10")]),
+    "dinsos": (S.READY, [("2019-01-03 09:30", "2019-01-08 14:00")]),
+    "diskopum": (S.READY, [("2019-01-04 10:15", "2019-01-09 11:30")]),
+    "disnaker": (S.RETURNED, [("2019-01-07 10:10", "2019-01-10 14:40")]),
+    "dlh": (S.SUBMITTED, [("2019-01-11 13:20", None)]),
+    "dispendukcapil": (S.DRAFT, []),
 }
 
 PROGRAMS = {  # opd code: [(name, budget in Rp, description[, kind])]
@@ -279,6 +309,73 @@ PROGRAMS = {  # opd code: [(name, budget in Rp, description[, kind])]
             "Layanan administrasi di satu meja kecamatan dengan standar waktu.",
         ),
     ],
+    "dinsos": [
+        (
+            "Program Perlindungan dan Jaminan Sosial",
+            7_450_000_000,
+            (
+                "Pemutakhiran Data Terpadu Kesejahteraan Sosial (DTKS), verifikasi penerima "
+                "bantuan sosial dan pendampingan keluarga penerima manfaat PKH."
+            ),
+        ),
+        (
+            "Program Pemberdayaan Sosial Keluarga Miskin",
+            3_900_000_000,
+            (
+                "Kelompok Usaha Bersama (KUBE), pelatihan keterampilan dan pendampingan keluarga "
+                "miskin menuju mandiri."
+            ),
+        ),
+    ],
+    "diskopum": [
+        (
+            "Program Pengembangan Kelembagaan Koperasi",
+            2_150_000_000,
+            (
+                "Pembinaan rapat anggota tahunan, penilaian kesehatan dan penataan koperasi "
+                "tidak aktif."
+            ),
+        ),
+        (
+            "Program Pemberdayaan Usaha Mikro",
+            3_400_000_000,
+            (
+                "Pelatihan, pendampingan, akses permodalan dan pemasaran daring bagi usaha mikro, "
+                "diutamakan usaha keluarga miskin."
+            ),
+        ),
+    ],
+    "disnaker": [
+        (
+            "Program Peningkatan Kesempatan Kerja",
+            2_750_000_000,
+            "Bursa kerja, layanan antarkerja dan informasi lowongan bagi pencari kerja terdaftar.",
+        ),
+        (
+            "Program Peningkatan Kompetensi Tenaga Kerja",
+            3_300_000_000,
+            "Pelatihan berbasis kompetensi di UPT Balai Latihan Kerja dan uji sertifikasi.",
+        ),
+    ],
+    "dlh": [
+        (
+            "Program Pengelolaan Persampahan",
+            21_600_000_000,
+            "Pengangkutan ke TPA Supit Urang, TPS 3R dan pembinaan bank sampah.",
+        ),
+        (
+            "Program Pengendalian Pencemaran Lingkungan Hidup",
+            1_750_000_000,
+            "Pemantauan kualitas air sungai dan pengawasan pembuangan limbah usaha.",
+        ),
+    ],
+    "dispendukcapil": [
+        (
+            "Program Penataan Administrasi Kependudukan",
+            4_600_000_000,
+            "Perekaman KTP-el, akta kelahiran, Kartu Identitas Anak dan layanan jemput bola.",
+        ),
+    ],
 }
 
 PATEN = "Program Pelayanan Administrasi Terpadu Kecamatan (PATEN)"
@@ -386,10 +483,45 @@ OBJECTIVES = {  # opd code: [(strategic objective, [program names])]
         ),
         (KECAMATAN_SERVICE, [PATEN]),
     ],
+    "dinsos": [
+        (
+            "Menurunnya persentase penduduk miskin",
+            [
+                "Program Perlindungan dan Jaminan Sosial",
+                "Program Pemberdayaan Sosial Keluarga Miskin",
+            ],
+        ),
+    ],
+    "diskopum": [
+        (
+            "Meningkatnya kualitas kelembagaan koperasi",
+            ["Program Pengembangan Kelembagaan Koperasi"],
+        ),
+        ("Meningkatnya daya saing usaha mikro", ["Program Pemberdayaan Usaha Mikro"]),
+    ],
+    "disnaker": [
+        ("Menurunnya tingkat pengangguran terbuka", ["Program Peningkatan Kesempatan Kerja"]),
+        ("Meningkatnya kompetensi tenaga kerja", ["Program Peningkatan Kompetensi Tenaga Kerja"]),
+    ],
+    "dlh": [
+        ("Meningkatnya kinerja pengelolaan sampah", ["Program Pengelolaan Persampahan"]),
+        (
+            "Meningkatnya kualitas air sungai",
+            ["Program Pengendalian Pencemaran Lingkungan Hidup"],
+        ),
+    ],
+    "dispendukcapil": [
+        (
+            "Meningkatnya kepemilikan dokumen kependudukan",
+            ["Program Penataan Administrasi Kependudukan"],
+        ),
+    ],
 }
 
-REVIEW_COMMENTS = {  # opd code: [(indicator name, or None for the whole room, text)]
-    "dishub": [
+# (opd code, version): Bappeda's comments when it returned that version, each
+# (indicator name, or None for the whole room, text).
+REVIEW_COMMENTS = {
+    ("dishub", 1): [
         (
             None,
             (
@@ -405,13 +537,40 @@ REVIEW_COMMENTS = {  # opd code: [(indicator name, or None for the whole room, t
             ),
         ),
     ],
+    ("disperin", 1): [
+        (
+            "Nilai produksi sentra industri",
+            (
+                "Target 2023 belum diisi. Tetapkan target berdasarkan tren nilai produksi dua "
+                "tahun terakhir dan rencana penataan sentra."
+            ),
+        ),
+    ],
+    ("disnaker", 1): [
+        (
+            None,
+            (
+                "Data pencari kerja per kecamatan sudah baik. Sebelum diajukan kembali, lengkapi "
+                "pembanding setiap indikator dan jelaskan keterkaitannya dengan tema penurunan "
+                "angka kemiskinan."
+            ),
+        ),
+        (
+            "Lulusan pelatihan berbasis kompetensi yang bekerja",
+            (
+                "Tambahkan pembanding, misalnya tingkat penempatan lulusan BLK di Jawa Timur, "
+                "beserta sumbernya."
+            ),
+        ),
+    ],
 }
 
 # One dict per indicator, grouped by unit. Polarity is "higher" and aggregation
 # "last" unless given; baseline is (value, year, source), target (value, year) or
 # None, comparators [(label, kind, value, year, source)], tables [(title, value
 # column, source, rows)] where a row is (label, value) or (label, value, note),
-# cases [(title, text)].
+# cases [(title, text)]. ``after_review``: what the unit added in version 2 after
+# Bappeda returned version 1 (a "target" and/or more "comparators").
 INDICATORS = [
     # --- Dinas Pendidikan ----------------------------------------------------------------
     {
@@ -749,7 +908,7 @@ INDICATORS = [
             ),
         ],
     },
-    # --- Dinas Perdagangan: submitted, awaiting Bappeda's review -------------------------
+    # --- Dinas Perdagangan -----------------------------------------------------------------
     {
         "opd": "disdag",
         "program": "Program Revitalisasi Pasar Rakyat",
@@ -948,7 +1107,7 @@ INDICATORS = [
             ),
         ],
     },
-    # --- Dinas Perindustrian: still a draft, one target missing --------------------------
+    # --- Dinas Perindustrian: version 1 lacked a target, returned; version 2 ready --------
     {
         "opd": "disperin",
         "program": "Program Pengembangan Industri Kecil dan Menengah",
@@ -1010,7 +1169,8 @@ INDICATORS = [
         "aggregation": "cumulative",
         "data_source": "Pendataan sentra oleh Dinas Perindustrian",
         "baseline": (186.4, 2017, "Pendataan sentra Dinas Perindustrian 2017"),
-        "target": None,  # still under discussion: the draft is incomplete
+        "target": None,  # missing in version 1; Bappeda returned it
+        "after_review": {"target": (240.0, 2023)},
         "comparators": [
             (
                 "Kota Malang 2016",
@@ -1266,7 +1426,7 @@ INDICATORS = [
             ),
         ],
     },
-    # --- Dinas Perhubungan: returned, one indicator lacks a comparator -------------------
+    # --- Dinas Perhubungan: version 1 lacked a comparator, returned; version 2 ready ------
     {
         "opd": "dishub",
         "program": "Program Manajemen dan Rekayasa Lalu Lintas",
@@ -1279,7 +1439,18 @@ INDICATORS = [
         "data_source": "Survei kecepatan tempuh Dinas Perhubungan",
         "baseline": (18.6, 2017, "Survei internal Dishub 2017"),
         "target": (25.0, 2023),
-        "comparators": [],  # what Bappeda's comment asks for
+        "comparators": [],  # missing in version 1: what Bappeda's comment asked for
+        "after_review": {
+            "comparators": [
+                (
+                    "Rata-rata kota sedang di Jawa Timur",
+                    C.PROVINCE,
+                    21.4,
+                    2017,
+                    "Dinas Perhubungan Provinsi Jawa Timur, Kajian Kinerja Lalu Lintas 2017",
+                ),
+            ],
+        },
         "tables": [
             (
                 "Kecepatan rata-rata per koridor, jam sibuk pagi 2017",
@@ -1962,6 +2133,537 @@ INDICATORS = [
             ),
         ],
     },
+    # --- Dinas Sosial: the follow-up session, theme "Penurunan Angka Kemiskinan" ---------
+    {
+        "opd": "dinsos",
+        "program": "Program Perlindungan dan Jaminan Sosial",
+        "name": "Persentase penduduk miskin",
+        "definition": (
+            "Penduduk dengan pengeluaran per kapita per bulan di bawah garis kemiskinan dibagi "
+            "jumlah penduduk × 100 (metode BPS)."
+        ),
+        "unit": "%",
+        "polarity": "lower",
+        "theme": "penurunan-kemiskinan",
+        "data_source": "Survei Sosial Ekonomi Nasional (Susenas) Maret, diolah BPS",
+        "baseline": (
+            4.17,
+            2017,
+            "BPS Kota Malang, Data dan Informasi Kemiskinan Kabupaten/Kota 2017",
+        ),
+        "target": (3.2, 2023),
+        "comparators": [
+            (
+                "Rata-rata Jawa Timur",
+                C.PROVINCE,
+                11.77,
+                2017,
+                "BPS Provinsi Jawa Timur, Profil Kemiskinan Maret 2017",
+            ),
+            ("Nasional", C.NATIONAL, 10.64, 2017, "BPS, Profil Kemiskinan di Indonesia Maret 2017"),
+            ("Kota Batu", C.REGION, 4.31, 2017, "BPS Kota Batu 2018"),
+            ("Kota Malang 2016", C.EARLIER, 4.33, 2016, "BPS Kota Malang 2017"),
+        ],
+        "tables": [
+            (
+                "Rumah tangga miskin dalam DTKS per kecamatan",
+                "Rumah tangga",
+                "Basis Data Terpadu Kementerian Sosial, pemutakhiran 2017",
+                per_kecamatan(5_412, 8_936, 2_874, 4_105, 6_283),
+            ),
+        ],
+    },
+    {
+        "opd": "dinsos",
+        "program": "Program Perlindungan dan Jaminan Sosial",
+        "name": "Cakupan bantuan sosial tepat sasaran",
+        "definition": (
+            "Keluarga penerima bantuan sosial (PKH dan BPNT) yang terdaftar dalam DTKS dan lolos "
+            "verifikasi lapangan dibagi seluruh keluarga penerima × 100."
+        ),
+        "unit": "%",
+        "data_source": "Verifikasi dan validasi DTKS oleh Dinas Sosial dan TKSK",
+        "baseline": (82.4, 2017, "Laporan Verifikasi dan Validasi DTKS Dinas Sosial 2017"),
+        "target": (98.0, 2023),
+        "comparators": [
+            (
+                "Rata-rata Jawa Timur",
+                C.PROVINCE,
+                85.1,
+                2017,
+                "Dinas Sosial Provinsi Jawa Timur, Laporan Verivali 2017",
+            ),
+            (
+                "Kota Malang 2016",
+                C.EARLIER,
+                78.9,
+                2016,
+                "Laporan Verifikasi dan Validasi DTKS Dinas Sosial 2016",
+            ),
+        ],
+        "tables": [
+            (
+                "Penerima bantuan yang tidak ditemukan atau tidak layak saat verifikasi",
+                "Keluarga",
+                "Laporan Verifikasi dan Validasi DTKS 2017",
+                [
+                    ("Blimbing", 412, "sebagian besar pindah alamat"),
+                    ("Kedungkandang", 538),
+                    ("Klojen", 276, "termasuk 61 keluarga yang sudah mampu"),
+                    ("Lowokwaru", 389),
+                    ("Sukun", 447),
+                ],
+            ),
+        ],
+        "cases": [
+            (
+                "Penerima ganda di Kelurahan Kotalama (contoh)",
+                (
+                    "Verifikasi 2017 menemukan 37 keluarga yang tercatat dua kali dengan nomor KK "
+                    "lama dan baru, sementara 52 keluarga miskin baru belum terdaftar. Pemadanan "
+                    "NIK dengan Dispendukcapil dimulai 2018."
+                ),
+            ),
+        ],
+    },
+    {
+        "opd": "dinsos",
+        "program": "Program Pemberdayaan Sosial Keluarga Miskin",
+        "name": "Keluarga penerima manfaat PKH yang graduasi mandiri",
+        "definition": (
+            "Keluarga penerima manfaat Program Keluarga Harapan yang keluar dari kepesertaan "
+            "karena sudah mampu (graduasi sejahtera mandiri) dalam setahun."
+        ),
+        "unit": "keluarga",
+        "aggregation": "cumulative",
+        "theme": "penurunan-kemiskinan",
+        "data_source": "Laporan pendamping PKH, aplikasi e-PKH",
+        "baseline": (312, 2017, "Laporan Pendamping PKH Kota Malang 2017"),
+        "target": (1_200, 2023),
+        "comparators": [
+            ("Kota Surabaya", C.REGION, 1_045, 2017, "Dinas Sosial Kota Surabaya 2017"),
+            ("Kota Malang 2016", C.EARLIER, 196, 2016, "Laporan Pendamping PKH Kota Malang 2016"),
+        ],
+        "tables": [
+            (
+                "Keluarga PKH yang graduasi per kecamatan, 2017",
+                "Keluarga",
+                "Laporan Pendamping PKH Kota Malang 2017",
+                per_kecamatan(58, 97, 31, 52, 74),
+            ),
+        ],
+    },
+    {
+        "opd": "dinsos",
+        "program": "Program Pemberdayaan Sosial Keluarga Miskin",
+        "name": "Kelompok Usaha Bersama (KUBE) yang masih aktif setelah dua tahun",
+        "definition": (
+            "KUBE bentukan dua tahun sebelumnya yang masih berusaha dan mencatat omzet dibagi "
+            "seluruh KUBE bentukan tahun itu × 100."
+        ),
+        "unit": "%",
+        "data_source": "Pendataan KUBE oleh Dinas Sosial",
+        "baseline": (61.5, 2017, "Pendataan KUBE Dinas Sosial 2017"),
+        "target": (80.0, 2023),
+        "comparators": [
+            (
+                "Rata-rata Jawa Timur",
+                C.PROVINCE,
+                58.0,
+                2017,
+                "Dinas Sosial Provinsi Jawa Timur 2017",
+            ),
+        ],
+        "cases": [
+            (
+                "KUBE olahan keripik di Kelurahan Bumiayu (contoh)",
+                (
+                    "Sepuluh keluarga penerima PKH mengolah keripik singkong sejak 2015; omzet "
+                    "naik setelah produk masuk toko oleh-oleh, dan tiga keluarga keluar dari PKH "
+                    "pada 2017."
+                ),
+            ),
+        ],
+    },
+    # --- Dinas Koperasi dan Usaha Mikro: the follow-up session ---------------------------
+    {
+        "opd": "diskopum",
+        "program": "Program Pengembangan Kelembagaan Koperasi",
+        "name": "Koperasi aktif",
+        "definition": (
+            "Koperasi berbadan hukum yang menyelenggarakan rapat anggota tahunan (RAT) dalam "
+            "tahun berjalan dibagi seluruh koperasi berbadan hukum × 100."
+        ),
+        "unit": "%",
+        "data_source": "Online Data System (ODS) Kementerian Koperasi dan UKM",
+        "baseline": (58.6, 2017, "Data Koperasi Dinas Koperasi dan Usaha Mikro 2017"),
+        "target": (80.0, 2023),
+        "comparators": [
+            (
+                "Rata-rata Jawa Timur",
+                C.PROVINCE,
+                69.5,
+                2017,
+                "Dinas Koperasi dan UKM Provinsi Jawa Timur 2017",
+            ),
+            ("Nasional", C.NATIONAL, 72.0, 2017, "Kementerian Koperasi dan UKM, data 2017"),
+        ],
+        "tables": [
+            (
+                "Koperasi berbadan hukum per kecamatan, 2017",
+                "Koperasi",
+                "Data Koperasi Dinas Koperasi dan Usaha Mikro 2017",
+                [
+                    ("Blimbing", 168, "98 aktif"),
+                    ("Kedungkandang", 142, "79 aktif"),
+                    ("Klojen", 215, "131 aktif"),
+                    ("Lowokwaru", 196, "117 aktif"),
+                    ("Sukun", 151, "86 aktif"),
+                ],
+            ),
+        ],
+    },
+    {
+        "opd": "diskopum",
+        "program": "Program Pengembangan Kelembagaan Koperasi",
+        "name": "Koperasi simpan pinjam berpredikat sehat",
+        "definition": (
+            "Koperasi simpan pinjam dan unit simpan pinjam yang dinilai sehat dibagi seluruh "
+            "yang dinilai dalam setahun × 100."
+        ),
+        "unit": "%",
+        "data_source": "Penilaian kesehatan KSP/USP oleh Dinas Koperasi dan Usaha Mikro",
+        "baseline": (34.0, 2017, "Laporan Penilaian Kesehatan KSP/USP 2017"),
+        "target": (60.0, 2023),
+        "comparators": [
+            (
+                "Kota Malang 2016",
+                C.EARLIER,
+                29.5,
+                2016,
+                "Laporan Penilaian Kesehatan KSP/USP 2016",
+            ),
+            ("Kota Surabaya", C.REGION, 41.2, 2017, "Dinas Koperasi dan UM Kota Surabaya 2017"),
+        ],
+        "cases": [
+            (
+                "KSP di Kelurahan Mergosono (contoh)",
+                (
+                    "Kredit macet mencapai 18% karena pinjaman tanpa analisis kelayakan. Setelah "
+                    "pendampingan pengurus dan pembukuan terkomputerisasi pada 2017, predikatnya "
+                    "naik dari tidak sehat menjadi dalam pengawasan."
+                ),
+            ),
+        ],
+    },
+    {
+        "opd": "diskopum",
+        "program": "Program Pemberdayaan Usaha Mikro",
+        "name": "Usaha mikro binaan yang naik kelas menjadi usaha kecil",
+        "definition": (
+            "Usaha mikro binaan yang omzet tahunannya melampaui Rp300 juta (kriteria usaha kecil, "
+            "UU 20/2008) dalam setahun."
+        ),
+        "unit": "unit usaha",
+        "aggregation": "cumulative",
+        "data_source": "Basis data usaha mikro binaan Dinas Koperasi dan Usaha Mikro",
+        "baseline": (146, 2017, "Basis data usaha mikro binaan 2017"),
+        "target": (400, 2023),
+        "comparators": [
+            ("Kota Surabaya", C.REGION, 310, 2017, "Dinas Koperasi dan UM Kota Surabaya 2017"),
+            ("Kota Malang 2016", C.EARLIER, 118, 2016, "Basis data usaha mikro binaan 2016"),
+        ],
+        "tables": [
+            (
+                "Usaha mikro yang naik kelas per kecamatan, 2017",
+                "Unit usaha",
+                "Basis data usaha mikro binaan 2017",
+                per_kecamatan(26, 38, 22, 35, 25),
+            ),
+        ],
+    },
+    {
+        "opd": "diskopum",
+        "program": "Program Pemberdayaan Usaha Mikro",
+        "name": "Usaha mikro keluarga miskin yang bertahan dua tahun",
+        "definition": (
+            "Usaha mikro milik keluarga dalam DTKS yang dibina dua tahun sebelumnya dan masih "
+            "berusaha dibagi seluruh usaha binaan tahun itu × 100."
+        ),
+        "unit": "%",
+        "theme": "penurunan-kemiskinan",
+        "data_source": "Basis data usaha mikro binaan, dipadankan dengan DTKS Dinas Sosial",
+        "baseline": (47.5, 2017, "Basis data usaha mikro binaan 2017"),
+        "target": (70.0, 2023),
+        "comparators": [
+            ("Kota Batu", C.REGION, 51.0, 2017, "Dinas Koperasi dan Usaha Mikro Kota Batu 2017"),
+        ],
+        "tables": [
+            (
+                "Usaha mikro keluarga miskin binaan 2015 menurut jenis usaha",
+                "Unit usaha",
+                "Basis data usaha mikro binaan 2015–2017",
+                [
+                    ("Makanan dan minuman olahan", 184, "97 masih berusaha pada 2017"),
+                    ("Warung dan toko kelontong", 126, "58 masih berusaha"),
+                    ("Jasa (jahit, servis, salon)", 74, "35 masih berusaha"),
+                    ("Kerajinan", 36, "9 masih berusaha"),
+                ],
+            ),
+        ],
+    },
+    # --- Dinas Tenaga Kerja: returned, one indicator lacks a comparator -----------------
+    {
+        "opd": "disnaker",
+        "program": "Program Peningkatan Kesempatan Kerja",
+        "name": "Tingkat pengangguran terbuka",
+        "definition": "Penganggur dibagi angkatan kerja × 100 (Sakernas Agustus).",
+        "unit": "%",
+        "polarity": "lower",
+        "data_source": "Survei Angkatan Kerja Nasional (Sakernas) Agustus, diolah BPS",
+        "baseline": (6.65, 2017, "BPS Kota Malang, Sakernas Agustus 2017"),
+        "target": (5.0, 2023),
+        "comparators": [
+            ("Rata-rata Jawa Timur", C.PROVINCE, 4.00, 2017, "BPS Provinsi Jawa Timur 2017"),
+            ("Nasional", C.NATIONAL, 5.50, 2017, "BPS, Keadaan Ketenagakerjaan Agustus 2017"),
+            ("Kota Surabaya", C.REGION, 5.98, 2017, "BPS Kota Surabaya 2018"),
+        ],
+        "tables": [
+            (
+                "Pencari kerja terdaftar (kartu AK/I) per kecamatan, 2017",
+                "Orang",
+                "Dinas Tenaga Kerja, layanan antarkerja 2017",
+                per_kecamatan(1_845, 2_310, 1_120, 2_655, 1_980),
+            ),
+        ],
+    },
+    {
+        "opd": "disnaker",
+        "program": "Program Peningkatan Kesempatan Kerja",
+        "name": "Pencari kerja terdaftar yang ditempatkan",
+        "definition": (
+            "Pencari kerja terdaftar yang ditempatkan bekerja dalam setahun dibagi pencari kerja "
+            "terdaftar tahun itu × 100."
+        ),
+        "unit": "%",
+        "data_source": "Layanan antarkerja Dinas Tenaga Kerja",
+        "baseline": (31.8, 2017, "Laporan IPK Dinas Tenaga Kerja 2017"),
+        "target": (50.0, 2023),
+        "comparators": [
+            (
+                "Rata-rata Jawa Timur",
+                C.PROVINCE,
+                35.2,
+                2017,
+                "Dinas Tenaga Kerja dan Transmigrasi Provinsi Jawa Timur 2017",
+            ),
+        ],
+        "cases": [
+            (
+                "Bursa kerja Oktober 2017 (contoh)",
+                (
+                    "Dari 3.400 lowongan yang ditawarkan 62 perusahaan, 1.150 terisi; lowongan "
+                    "teknisi dan perhotelan kurang pelamar yang memenuhi syarat."
+                ),
+            ),
+        ],
+    },
+    {
+        "opd": "disnaker",
+        "program": "Program Peningkatan Kompetensi Tenaga Kerja",
+        "name": "Lulusan pelatihan berbasis kompetensi yang bekerja",
+        "definition": (
+            "Lulusan pelatihan UPT Balai Latihan Kerja yang bekerja atau berwirausaha dalam enam "
+            "bulan setelah lulus dibagi seluruh lulusan × 100."
+        ),
+        "unit": "%",
+        "data_source": "Penelusuran lulusan UPT Balai Latihan Kerja",
+        "baseline": (54.0, 2017, "Penelusuran lulusan UPT BLK 2017"),
+        "target": (75.0, 2023),
+        "comparators": [],  # what Bappeda's comment asks for
+        "tables": [
+            (
+                "Lulusan pelatihan per kejuruan, 2017",
+                "Orang",
+                "UPT Balai Latihan Kerja 2017",
+                [
+                    ("Otomotif", 96, "61 bekerja"),
+                    ("Las", 64, "40 bekerja"),
+                    ("Menjahit", 80, "38 bekerja atau berwirausaha"),
+                    ("Tata boga", 80, "36 bekerja atau berwirausaha"),
+                ],
+            ),
+        ],
+    },
+    # --- Dinas Lingkungan Hidup: submitted, awaiting Bappeda's review --------------------
+    {
+        "opd": "dlh",
+        "program": "Program Pengelolaan Persampahan",
+        "name": "Sampah yang tertangani",
+        "definition": (
+            "Timbulan sampah yang diangkut ke TPA Supit Urang atau diolah dibagi seluruh timbulan "
+            "sampah × 100."
+        ),
+        "unit": "%",
+        "data_source": "Penimbangan di TPA Supit Urang dan TPS 3R",
+        "baseline": (71.5, 2017, "Laporan Pengelolaan Sampah DLH 2017"),
+        "target": (90.0, 2023),
+        "comparators": [
+            (
+                "Target penanganan sampah 2025 (Jakstranas)",
+                C.STANDARD,
+                70,
+                2017,
+                "Peraturan Presiden Nomor 97 Tahun 2017",
+            ),
+        ],
+        "tables": [
+            (
+                "Timbulan sampah harian per kecamatan",
+                "Ton per hari",
+                "Laporan Pengelolaan Sampah DLH 2017",
+                per_kecamatan(121, 138, 92, 146, 113),
+            ),
+        ],
+    },
+    {
+        "opd": "dlh",
+        "program": "Program Pengelolaan Persampahan",
+        "name": "Sampah yang dikurangi melalui bank sampah dan TPS 3R",
+        "definition": (
+            "Sampah yang dipilah dan didaur ulang melalui bank sampah dan TPS 3R dibagi seluruh "
+            "timbulan sampah × 100."
+        ),
+        "unit": "%",
+        "data_source": "Laporan bank sampah dan TPS 3R",
+        "baseline": (8.2, 2017, "Laporan Pengelolaan Sampah DLH 2017"),
+        "target": (20.0, 2023),
+        "comparators": [
+            (
+                "Target pengurangan sampah 2025 (Jakstranas)",
+                C.STANDARD,
+                30,
+                2017,
+                "Peraturan Presiden Nomor 97 Tahun 2017",
+            ),
+            ("Kota Surabaya", C.REGION, 15.0, 2017, "DKRTH Kota Surabaya 2017"),
+        ],
+        "cases": [
+            (
+                "Bank sampah unit di Kelurahan Purwantoro (contoh)",
+                (
+                    "Dua puluh RT menyetor sampah terpilah setiap Minggu; sekitar 1,2 ton per "
+                    "bulan tidak lagi dibuang ke TPS, dan tabungan warga dipakai membayar iuran "
+                    "BPJS."
+                ),
+            ),
+        ],
+    },
+    {
+        "opd": "dlh",
+        "program": "Program Pengendalian Pencemaran Lingkungan Hidup",
+        "name": "Indeks Kualitas Air sungai",
+        "definition": (
+            "Indeks dari status mutu air di titik pantau sungai (metode IKLH Kementerian LHK), "
+            "skala 0–100."
+        ),
+        "unit": "indeks",
+        "data_source": "Pemantauan kualitas air sungai oleh DLH",
+        "baseline": (48.3, 2017, "Laporan Pemantauan Kualitas Air DLH 2017"),
+        "target": (55.0, 2023),
+        "comparators": [
+            (
+                "Rata-rata Jawa Timur",
+                C.PROVINCE,
+                50.2,
+                2017,
+                "DLH Provinsi Jawa Timur, Indeks Kualitas Lingkungan Hidup 2017",
+            ),
+        ],
+        "tables": [
+            (
+                "Nilai indeks per sungai, 2017",
+                "Indeks",
+                "Laporan Pemantauan Kualitas Air DLH 2017",
+                [
+                    ("Sungai Brantas", 46.0, "tercemar sedang di hilir Jembatan Muharto"),
+                    ("Sungai Amprong", 52.5),
+                    ("Sungai Bango", 47.0),
+                    ("Sungai Metro", 50.0),
+                    ("Sungai Sukun", 46.0),
+                ],
+            ),
+        ],
+    },
+    # --- Dinas Kependudukan dan Pencatatan Sipil: still a draft, one target missing ------
+    {
+        "opd": "dispendukcapil",
+        "program": "Program Penataan Administrasi Kependudukan",
+        "name": "Penduduk wajib KTP yang telah merekam KTP-el",
+        "definition": "Penduduk wajib KTP yang telah merekam data KTP-el dibagi wajib KTP × 100.",
+        "unit": "%",
+        "data_source": "Sistem Informasi Administrasi Kependudukan (SIAK)",
+        "baseline": (96.4, 2017, "Data SIAK Dispendukcapil semester II 2017"),
+        "target": (99.5, 2023),
+        "comparators": [
+            ("Nasional", C.NATIONAL, 96.0, 2017, "Ditjen Dukcapil Kementerian Dalam Negeri 2017")
+        ],
+        "tables": [
+            (
+                "Wajib KTP yang belum merekam KTP-el per kecamatan",
+                "Orang",
+                "Data SIAK semester II 2017",
+                per_kecamatan(2_140, 3_385, 1_206, 2_874, 2_512),
+            ),
+        ],
+    },
+    {
+        "opd": "dispendukcapil",
+        "program": "Program Penataan Administrasi Kependudukan",
+        "name": "Anak usia 0–18 tahun yang memiliki akta kelahiran",
+        "definition": "Anak usia 0–18 tahun yang memiliki akta kelahiran dibagi anak 0–18 × 100.",
+        "unit": "%",
+        "data_source": "Sistem Informasi Administrasi Kependudukan (SIAK)",
+        "baseline": (91.2, 2017, "Data SIAK Dispendukcapil semester II 2017"),
+        "target": None,  # still under discussion: the draft is incomplete
+        "comparators": [
+            (
+                "Target nasional 2019 (RPJMN 2015–2019)",
+                C.STANDARD,
+                85,
+                2015,
+                "Peraturan Presiden Nomor 2 Tahun 2015 tentang RPJMN 2015–2019",
+            ),
+        ],
+        "tables": [
+            (
+                "Anak 0–18 tahun tanpa akta kelahiran per kecamatan",
+                "Anak",
+                "Data SIAK semester II 2017",
+                per_kecamatan(3_020, 4_610, 1_450, 3_280, 3_540),
+            ),
+        ],
+    },
+    {
+        "opd": "dispendukcapil",
+        "program": "Program Penataan Administrasi Kependudukan",
+        "name": "Anak yang memiliki Kartu Identitas Anak (KIA)",
+        "definition": "Anak usia 0–17 tahun yang memiliki KIA dibagi anak 0–17 tahun × 100.",
+        "unit": "%",
+        "data_source": "Sistem Informasi Administrasi Kependudukan (SIAK)",
+        "baseline": (23.5, 2017, "Data SIAK Dispendukcapil semester II 2017"),
+        "target": (60.0, 2023),
+        "comparators": [("Kota Surabaya", C.REGION, 31.0, 2017, "Dispendukcapil Kota Surabaya")],
+        "cases": [
+            (
+                "KIA jemput bola di sekolah dasar (contoh)",
+                (
+                    "Petugas mendatangi 40 SD pada 2017 dan menerbitkan 6.200 KIA di tempat; "
+                    "kendalanya foto anak di bawah lima tahun yang harus dibawa orang tua."
+                ),
+            ),
+        ],
+    },
 ]
 
 
@@ -2010,7 +2712,7 @@ def seed_data_rooms(result: "SeedResult") -> None:
     }
     users = {user.username: user for user in get_user_model().objects.filter(is_demo=True)}
     head_login = {unit[0]: unit[-1] for unit in UNITS}
-    for code, (status, submitted, reviewed) in ROOMS.items():
+    for code, (status, versions) in ROOMS.items():
         opd = Opd.objects.filter(code=code, is_demo=True).first()
         if opd is None:
             continue
@@ -2018,10 +2720,16 @@ def seed_data_rooms(result: "SeedResult") -> None:
         result.add("data_room", room is None)
         if room is None:
             room = DataRoom.objects.create(opd=opd, period=period, status=status)
-            _fill(room, themes, _objectives(room, result), result)
-            if submitted:
-                head, bappeda = users.get(head_login[code]), users.get("bappeda")
-                _submit(room, _at(submitted), head, _at(reviewed), bappeda, result)
+            objectives = _objectives(room, result)
+            # A room returned before its last version starts without what was added later.
+            _fill(room, themes, objectives, result, revised=len(versions) < 2)
+            head, bappeda = users.get(head_login[code]), users.get("bappeda")
+            for number, (submitted, reviewed) in enumerate(versions, 1):
+                last = number == len(versions)
+                if number == 2:
+                    _revise(room, themes, objectives, result)
+                outcome = _OUTCOMES[status] if last else Submission.Outcome.RETURNED
+                _submit(room, number, outcome, _at(submitted), head, _at(reviewed), bappeda, result)
             continue
         objectives = _objectives(room, result)
         if room.is_editable:  # a submitted or ready room is locked, as in the app
@@ -2068,8 +2776,11 @@ def _assign_objectives(room: DataRoom, objectives: dict, result: "SeedResult") -
         result.add("indicator_objective", True)
 
 
-def _fill(room: DataRoom, themes: dict, objectives: dict, result: "SeedResult") -> None:
-    """The room's programs and indicators with their comparators and supporting data."""
+def _fill(
+    room: DataRoom, themes: dict, objectives: dict, result: "SeedResult", revised: bool = True
+) -> None:
+    """The room's programs and indicators with their comparators and supporting data;
+    without what was added after review (``after_review``) unless ``revised``."""
     code = room.opd.code
     programs = {}
     for order, (name, budget, description, *kind) in enumerate(PROGRAMS[code], 1):
@@ -2107,7 +2818,10 @@ def _fill(room: DataRoom, themes: dict, objectives: dict, result: "SeedResult") 
             target_year=target[1] if target else None,
             order=order,
         )
-        for label, kind, value, year, source in spec.get("comparators", []):
+        comparators = spec.get("comparators", [])
+        if revised:
+            comparators = comparators + spec.get("after_review", {}).get("comparators", [])
+        for label, kind, value, year, source in comparators:
             _find_or_create(
                 result,
                 "comparator",
@@ -2146,23 +2860,39 @@ def _fill(room: DataRoom, themes: dict, objectives: dict, result: "SeedResult") 
             )
 
 
+def _revise(room: DataRoom, themes: dict, objectives: dict, result: "SeedResult") -> None:
+    """What the unit added after Bappeda returned version 1 (only for a new room)."""
+    _fill(room, themes, objectives, result, revised=True)
+    for spec in INDICATORS:
+        target = spec.get("after_review", {}).get("target")
+        if spec["opd"] == room.opd.code and target:
+            Indicator.objects.filter(program__data_room=room, name=spec["name"]).update(
+                target_value=_decimal(target[0]), target_year=target[1]
+            )
+
+
+_OUTCOMES = {
+    S.SUBMITTED: Submission.Outcome.PENDING,
+    S.RETURNED: Submission.Outcome.RETURNED,
+    S.READY: Submission.Outcome.READY,
+}
+
+
 def _submit(
     room: DataRoom,
+    number: int,
+    outcome: str,
     submitted_at: datetime,
     head,
     reviewed_at: datetime | None,
     bappeda,
     result: "SeedResult",
 ) -> None:
-    """Version 1 of a new room, frozen as it stands now, with Bappeda's review if any."""
-    outcome = {
-        S.SUBMITTED: Submission.Outcome.PENDING,
-        S.RETURNED: Submission.Outcome.RETURNED,
-        S.READY: Submission.Outcome.READY,
-    }[room.status]
+    """Version ``number`` of a new room, frozen as it stands now, with Bappeda's review
+    and, if it was returned, the comments."""
     submission = Submission.objects.create(
         data_room=room,
-        number=1,
+        number=number,
         snapshot=data_room_snapshot(room),
         submitted_by=head,
         submitted_at=submitted_at,
@@ -2171,8 +2901,8 @@ def _submit(
         reviewed_at=reviewed_at,
     )
     result.add("submission", True)
-    comments = REVIEW_COMMENTS.get(room.opd.code, [])
-    for number, (about, text) in enumerate(comments):
+    comments = REVIEW_COMMENTS.get((room.opd.code, number), [])
+    for index, (about, text) in enumerate(comments):
         indicator = Indicator.objects.get(program__data_room=room, name=about) if about else None
         comment = ReviewComment.objects.create(
             submission=submission,
@@ -2183,6 +2913,6 @@ def _submit(
             author=bappeda,
         )
         # Written in the minutes before the room was returned, not at seeding time.
-        written = reviewed_at - timedelta(minutes=10 * (len(comments) - number))
+        written = reviewed_at - timedelta(minutes=10 * (len(comments) - index))
         ReviewComment.objects.filter(pk=comment.pk).update(created_at=written)
         result.add("review_comment", True)

@@ -38,6 +38,7 @@ def document_storage(settings, tmp_path, seal_dir, monkeypatch):
     folder, sealed with the run's demo certificate, never into the checkout's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DATA_DIR = seal_dir
+    settings.LELANG_DEMO_DOCUMENTS = False  # tests about them turn them on
     monkeypatch.delenv("LELANG_SEAL_P12", raising=False)
 
 

@@ -1,4 +1,5 @@
-"""The demo sessions: a finished day 1, a day 2 ready to run, idempotent, never on real rows."""
+"""The demo sessions: day 1 and round 2 finished (12 and 13 November 2018), a follow-up
+ready to run, idempotent, never on real rows."""
 
 import datetime
 
@@ -46,6 +47,24 @@ def _day1() -> Session:
     return Session.objects.get(title="Lelang Kinerja Hari 1 — Dinas")
 
 
+def _round2() -> Session:
+    return Session.objects.get(title="Lelang Kinerja Putaran 2")
+
+
+NINE_DINAS = {
+    "dindik",
+    "dinkes",
+    "disdag",
+    "dpmptsp",
+    "disperin",
+    "disbudpar",
+    "dpupr",
+    "dishub",
+    "disperkim",
+}
+FIVE_KECAMATAN = {"kec-blimbing", "kec-kedungkandang", "kec-klojen", "kec-lowokwaru", "kec-sukun"}
+
+
 def _item(session: Session, code: str) -> AgendaItem:
     return session.items.get(opd__code=code)
 
@@ -55,33 +74,49 @@ def test_one_demo_auction_on_the_demo_period(seeded):
     assert auction.name == AUCTION_NAME
     assert auction.is_demo
     assert auction.period == Period.objects.get(name="RPJMD 2018–2023")
-    assert auction.sessions.count() == 3
+    assert auction.sessions.count() == 4
     assert all(session.is_demo for session in auction.sessions.all())
 
 
-def test_day_one_is_closed_with_accepted_and_refused_items(seeded):
-    closed = Session.objects.filter(status=Session.Status.CLOSED)
-    assert closed.count() == 1
-    day1 = closed.get()
-    assert day1 == _day1()
+def test_day_one_and_round_two_are_closed_as_in_malang(seeded):
+    closed = Session.objects.filter(status=Session.Status.CLOSED).order_by("date")
+    assert list(closed) == [_day1(), _round2()]
+    day1, round2 = closed
     assert (day1.date, day1.day, day1.round, day1.venue) == (
         datetime.date(2018, 11, 12),
         1,
         1,
         "Ngalam Command Center",
     )
+    assert (round2.date, round2.round, round2.venue) == (
+        datetime.date(2018, 11, 13),
+        2,
+        "Ngalam Command Center",
+    )
+    assert round2.date.weekday() == 1  # a Tuesday
     states = {item.title: item.state for item in day1.items.select_related("opd", "theme")}
     assert states == {
         "Dinas Kesehatan": "accepted",
         "Dinas Pendidikan": "accepted",
-        "Dinas Pekerjaan Umum dan Penataan Ruang": "refused",
+        "Dinas Perdagangan": "accepted",
         "Penurunan Angka Kematian Ibu": "accepted",
     }
-    for item in day1.items.all():
-        assert item.started_at.astimezone(JAKARTA).date() == day1.date
-        assert item.started_at < item.closed_at
-        # Every unit with indicators on the item has its (one) negotiation.
-        assert {n.opd for n in item.negotiations.all()} == set(ready_indicators(item))
+    for session in closed:
+        for item in session.items.all():
+            assert item.state == "accepted", item
+            assert item.started_at.astimezone(JAKARTA).date() == session.date
+            assert item.started_at < item.closed_at
+            # Every unit with indicators on the item has its negotiation.
+            assert {n.opd for n in item.negotiations.all()} == set(ready_indicators(item))
+
+
+def test_the_nine_dinas_and_five_kecamatan_all_agreed(seeded):
+    accepted = set(
+        Negotiation.objects.filter(state=Negotiation.State.ACCEPTED).values_list(
+            "opd__code", flat=True
+        )
+    )
+    assert accepted >= NINE_DINAS | FIVE_KECAMATAN
 
 
 def test_dinkes_countered_then_accepted_version_two(seeded):
@@ -133,17 +168,27 @@ def test_dindik_accepted_at_version_one(seeded):
     assert negotiation.agreed_targets.count() == offer.targets.count() > 0
 
 
-def test_the_refused_item_flags_the_position(seeded):
-    item = _item(_day1(), "dpupr")
-    negotiation = item.negotiations.get()
-    assert negotiation.state == Negotiation.State.REFUSED
-    assert negotiation.position_flagged
-    assert negotiation.closed_at is not None
-    decision = negotiation.offers.get().decision
+def test_dpupr_refused_and_the_position_went_to_a_plt_who_accepted(seeded):
+    from opd.models import Tenure
+    from opd.selectors import holds_head_position
+
+    item = _item(_round2(), "dpupr")
+    first, second = item.negotiations.order_by("number")
+    assert first.state == Negotiation.State.HANDED_OVER
+    assert first.position_flagged
+    decision = first.offers.get().decision
     assert decision.kind == Decision.Kind.REFUSE
     assert decision.reason_category == Decision.Reason.BUDGET
     assert decision.reason.strip()
-    assert not negotiation.agreed_targets.exists()
+    assert not first.agreed_targets.exists()
+    assert second.state == Negotiation.State.ACCEPTED
+    assert second.official.user.username == "plt.dpupr"
+    assert second.agreed_targets.exists()
+    assert holds_head_position(second.official, item.opd)
+    assert not holds_head_position(first.official, item.opd)
+    acting = Tenure.objects.get(official=second.official)
+    assert acting.is_acting and acting.start_date == datetime.date(2018, 11, 13)
+    assert decision.decided_at < second.opened_at
 
 
 def test_the_theme_item_negotiates_only_what_is_not_agreed_yet(seeded):
@@ -173,7 +218,7 @@ def test_no_indicator_has_two_binding_targets_for_a_year(seeded):
 
 def test_every_offer_covers_every_ready_indicator_and_year(seeded):
     offers = Offer.objects.select_related("negotiation__item__session__auction", "negotiation__opd")
-    assert offers.count() == 5
+    assert offers.count() >= 17
     for offer in offers:
         negotiation = offer.negotiation
         indicators = ready_indicators(negotiation.item)[negotiation.opd]
@@ -185,50 +230,36 @@ def test_every_offer_covers_every_ready_indicator_and_year(seeded):
                 assert 0 <= target.value <= 100, target
 
 
-def test_day_two_is_planned_with_waiting_items(seeded):
-    day2 = Session.objects.get(title="Lelang Kinerja Hari 2 — Kecamatan dan Tematik")
-    assert day2.status == Session.Status.PLANNED
-    assert (day2.date, day2.day, day2.round) == (datetime.date(2018, 11, 13), 2, 1)
-    items = list(day2.items.select_related("opd", "theme"))
-    assert len(items) >= 6
+def test_the_follow_up_is_planned_on_poverty_with_units_not_done_yet(seeded):
+    follow_up = Session.objects.get(title="Lelang Kinerja Lanjutan — Penanggulangan Kemiskinan")
+    assert follow_up.status == Session.Status.PLANNED
+    items = list(follow_up.items.select_related("opd", "theme").order_by("order"))
+    assert [item.opd.code if item.opd_id else item.theme.code for item in items] == [
+        "dinsos",
+        "penurunan-kemiskinan",
+        "diskopum",
+    ]
     assert {item.state for item in items} == {AgendaItem.State.WAITING}
-    assert any(item.theme_id for item in items)
     assert not any(item.negotiations.exists() for item in items)
-    decided = set(_day1().items.exclude(opd=None).values_list("opd__code", flat=True))
-    codes = {item.opd.code for item in items if item.opd_id}
-    assert codes == {
-        "kec-blimbing",
-        "kec-kedungkandang",
-        "kec-klojen",
-        "kec-lowokwaru",
-        "kec-sukun",
-        "disbudpar",
-        "disperkim",
-        "dpmptsp",
-    }
-    assert not codes & decided
-    boxes = {item.title: item.time_box for item in items}
-    assert boxes["Kecamatan Sukun"] == 10
-    assert boxes["Dinas Kebudayaan dan Pariwisata"] == 15
-    assert boxes["Penanganan Stunting"] == 20
     for item in items:
         assert ready_indicators(item), item
+    theme = items[1]
+    assert {opd.code for opd in ready_indicators(theme)} == {"dinsos", "diskopum"}
 
 
-def test_round_two_is_planned_and_empty(seeded):
-    round2 = Session.objects.get(title="Lelang Kinerja Putaran 2")
-    assert (round2.status, round2.round, round2.day) == (Session.Status.PLANNED, 2, 1)
-    assert round2.date == datetime.date(2018, 12, 17)
-    assert not round2.items.exists()
+def test_a_reserve_day_is_planned_and_empty(seeded):
+    reserve = Session.objects.get(title="Lelang Kinerja Lanjutan — Hari Cadangan")
+    assert reserve.status == Session.Status.PLANNED
+    assert not reserve.items.exists()
 
 
 def test_row_counts_reported(seeded):
     assert seeded.created["auction"] == 1
-    assert seeded.created["session"] == 3
-    assert seeded.created["agenda_item"] == 4 + 9
-    assert seeded.created["negotiation"] == Negotiation.objects.count() == 4
-    assert seeded.created["offer"] == 5
-    assert seeded.created["decision"] == Decision.objects.count() == 5
+    assert seeded.created["session"] == 4
+    assert seeded.created["agenda_item"] == AgendaItem.objects.count()
+    assert seeded.created["negotiation"] == Negotiation.objects.count()
+    assert seeded.created["offer"] == Offer.objects.count()
+    assert seeded.created["decision"] == Decision.objects.count()
     assert seeded.created["agreed_target"] == AgreedTarget.objects.count()
 
 

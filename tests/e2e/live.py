@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from auctions.demo import DAY2
+from auctions.demo import FOLLOW_UP
 from lelang.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +57,7 @@ SESSION_QUERY = f"""
 import json
 from auctions.models import Session
 from auctions.selectors import current_head_official, ready_indicators
-session = Session.objects.get(title={DAY2["title"]!r})
+session = Session.objects.get(title={FOLLOW_UP["title"]!r})
 item = session.items.filter(state="waiting").order_by("order", "pk").first()
 (opd, indicators), = ready_indicators(item).items()
 print(json.dumps({{
@@ -70,7 +70,9 @@ print(json.dumps({{
     "opd_id": opd.pk,
     "head": current_head_official(opd).user.username,
     "last_year": session.auction.period.end_year,
-    "indicators": [{{"id": i.pk, "name": i.name, "unit": i.unit}} for i in indicators],
+    "indicators": [
+        {{"id": i.pk, "name": i.name, "unit": i.unit, "polarity": i.polarity}} for i in indicators
+    ],
 }}))
 """
 
@@ -260,13 +262,15 @@ class LiveApp:
 
 
 @contextmanager
-def seeded_server(tmp_path_factory, name: str):
-    """A migrated, seeded database of its own and uvicorn serving it: a LiveApp."""
+def seeded_server(tmp_path_factory, name: str, *, documents: bool = False):
+    """A migrated, seeded database of its own and uvicorn serving it: a LiveApp.
+    ``documents``: the demo's signed documents too (some 20 s more)."""
     data_dir = tmp_path_factory.mktemp(name)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lelang.settings",
         "DJANGO_DEBUG": "1",
+        "LELANG_DEMO_DOCUMENTS": "1" if documents else "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONUNBUFFERED": "1",
     }

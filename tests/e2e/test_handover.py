@@ -1,6 +1,6 @@
 """A refusal in the room, and the position handed to a Plt. appointed from the console.
 
-Day 2 of the demo, the first unit on stage, the panel's offer out. The camat answers
+The demo's follow-up session, the first unit on stage, the panel's offer out. The head answers
 *Tidak sanggup* on a phone. The operator's console offers the hand-over; Bappeda
 creates a new official on the spot (a login with a one-time password, shown once)
 and appoints them Plt. The former head's phone changes to "Diserahkan kepada …"
@@ -90,7 +90,7 @@ def test_a_plt_appointed_from_the_console_answers_after_a_refusal(browser, live_
         form.locator("input[name='mode'][value='new']").check()
         form.get_by_label("Nama lengkap").fill(PLT_NAME)
         form.get_by_label("NIP (18 angka)").fill("197805122003121009")
-        form.get_by_label("Jabatan sendiri").fill("Sekretaris Kecamatan (contoh)")
+        form.get_by_label("Jabatan sendiri").fill("Sekretaris Dinas Sosial (contoh)")
         form.get_by_label("Nama pengguna untuk masuk").fill(PLT_LOGIN)
         form.get_by_role("button", name="Tunjuk sebagai Plt.").click()
         flash = console.page.locator("#flash")

@@ -1,6 +1,8 @@
 """The demo data rooms: complete where they should be, idempotent, never on real rows."""
 
 import datetime
+from decimal import Decimal
+from itertools import pairwise
 from unittest import mock
 
 import pytest
@@ -9,13 +11,42 @@ from django.apps import apps
 from lelang.demo import DemoConflict, SeedResult, seed_demo
 from opd.checklist import data_room_checklist
 from opd.demo import INDICATORS, ROOMS, seed_data_rooms
-from opd.models import DataRoom, Indicator, Opd, Period, Submission, SupportingTable, Theme
+from opd.models import (
+    DataRoom,
+    Indicator,
+    Opd,
+    Period,
+    ReviewComment,
+    Submission,
+    SupportingTable,
+    Tenure,
+    Theme,
+)
 from opd.services import data_room_snapshot
 
 pytestmark = pytest.mark.django_db
 
 S = DataRoom.Status
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
+# The nine dinas and five kecamatan auctioned on 12 and 13 November 2018 (DESIGN.md §8).
+AUCTIONED = [
+    "dindik",
+    "dinkes",
+    "disdag",
+    "dpmptsp",
+    "disperin",
+    "disbudpar",
+    "dpupr",
+    "dishub",
+    "disperkim",
+    "kec-blimbing",
+    "kec-kedungkandang",
+    "kec-klojen",
+    "kec-lowokwaru",
+    "kec-sukun",
+]
+FOLLOW_UP = ["dinsos", "diskopum"]  # the planned session on poverty
+REVIEW_WORKFLOW = {"disnaker": S.RETURNED, "dlh": S.SUBMITTED, "dispendukcapil": S.DRAFT}
 
 
 def seed_units() -> None:
@@ -43,14 +74,16 @@ def _row_counts() -> dict[str, int]:
     }
 
 
-def test_the_fourteen_rooms_have_programs_and_indicators(seeded):
+def test_every_room_has_programs_and_indicators(seeded):
     rooms = _rooms()
-    assert set(rooms) == set(ROOMS)
-    assert len(rooms) == 14
+    assert set(rooms) == set(ROOMS) == {*AUCTIONED, *FOLLOW_UP, *REVIEW_WORKFLOW}
+    assert len(rooms) == 19
     for code, room in rooms.items():
-        assert room.programs.count() >= 2, code
-        assert Indicator.objects.filter(program__data_room=room).count() >= 3, code
         assert room.period.name == "RPJMD 2018–2023"
+        assert room.programs.count() >= (2 if code not in REVIEW_WORKFLOW else 1), code
+        assert Indicator.objects.filter(program__data_room=room).count() >= 3, code
+        for program in room.programs.all():
+            assert program.indicators.exists(), (code, program.name)
 
 
 def test_every_indicator_has_a_baseline_with_year_and_source(seeded):
@@ -63,6 +96,12 @@ def test_every_indicator_has_a_baseline_with_year_and_source(seeded):
         assert indicator.unit.strip(), indicator.name
         assert indicator.definition.strip(), indicator.name
         assert indicator.target_year in (2023, None), indicator.name
+
+
+def test_every_demo_indicator_has_a_strategic_objective_of_its_room(seeded):
+    for indicator in Indicator.objects.select_related("objective", "program"):
+        assert indicator.objective is not None, indicator.name
+        assert indicator.objective.data_room_id == indicator.program.data_room_id
 
 
 def test_units_polarity_and_the_range_indicator(seeded):
@@ -100,35 +139,83 @@ def test_the_period_is_demo_and_current(seeded):
     )
 
 
-def test_statuses_and_submissions(seeded):
-    rooms = _rooms()
-    statuses = {code: room.status for code, room in rooms.items()}
-    assert statuses.pop("dishub") == S.RETURNED
-    assert statuses.pop("disdag") == S.SUBMITTED
-    assert statuses.pop("disperin") == S.DRAFT
-    assert set(statuses.values()) == {S.READY}
-    assert not rooms["disperin"].submissions.exists()
+def _head_login(code: str) -> str:
+    return "camat." + code.removeprefix("kec-") if code.startswith("kec-") else f"kepala.{code}"
 
-    pending = rooms["disdag"].submissions.get()
+
+def test_the_fourteen_auctioned_rooms_were_ready_before_the_auction(seeded):
+    rooms = _rooms()
+    day1 = datetime.datetime(2018, 11, 12, tzinfo=JAKARTA)
+    for code in AUCTIONED:
+        room = rooms[code]
+        assert room.status == S.READY, code
+        versions = list(room.submissions.order_by("number"))
+        assert [v.number for v in versions] == list(range(1, len(versions) + 1)), code
+        assert {v.outcome for v in versions[:-1]} <= {Submission.Outcome.RETURNED}, code
+        last = versions[-1]
+        assert last.outcome == Submission.Outcome.READY, code
+        assert last.reviewed_by.username == "bappeda", code
+        assert last.submitted_by.username == _head_login(code), code
+        first_submitted = versions[0].submitted_at.astimezone(JAKARTA)
+        ready = last.reviewed_at.astimezone(JAKARTA)
+        assert datetime.date(2018, 11, 1) <= first_submitted.date() <= datetime.date(2018, 11, 7)
+        assert datetime.date(2018, 11, 5) <= ready.date() <= datetime.date(2018, 11, 9), code
+        assert all(v.submitted_at < v.reviewed_at < day1 for v in versions), code
+        assert all(a.reviewed_at < b.submitted_at for a, b in pairwise(versions)), code
+        assert last.snapshot == data_room_snapshot(room), code
+
+
+def test_the_follow_up_units_are_ready_with_the_poverty_theme(seeded):
+    rooms = _rooms()
+    poverty = Theme.objects.get(code="penurunan-kemiskinan")
+    assert poverty.is_demo and poverty.name == "Penurunan Angka Kemiskinan"
+    assert poverty.description.strip()
+    units = set(poverty.indicators.values_list("program__data_room__opd__code", flat=True))
+    assert units == set(FOLLOW_UP)
+    for code in FOLLOW_UP:
+        room = rooms[code]
+        assert room.status == S.READY, code
+        assert room.programs.count() == 2, code
+        for program in room.programs.all():
+            assert 2 <= program.indicators.count() <= 3, (code, program.name)
+        submission = room.submissions.get()
+        assert submission.outcome == Submission.Outcome.READY
+        assert submission.submitted_by.username == f"kepala.{code}"
+        submitted = submission.submitted_at.astimezone(JAKARTA)
+        assert (submitted.year, submitted.month) == (2019, 1), code
+        assert (
+            submission.submitted_at
+            < submission.reviewed_at
+            < datetime.datetime(2019, 1, 21, tzinfo=JAKARTA)
+        )
+    poor = Indicator.objects.get(
+        program__data_room=rooms["dinsos"], name="Persentase penduduk miskin"
+    )
+    assert (poor.polarity, poor.baseline_year, poor.theme) == ("lower", 2017, poverty)
+    assert "BPS" in poor.baseline_source
+    kinds = set(poor.comparators.values_list("kind", flat=True))
+    assert {"province", "national", "region"} <= kinds
+
+
+def test_the_review_workflow_rooms_are_outside_the_auction(seeded):
+    rooms = _rooms()
+    assert {code: rooms[code].status for code in REVIEW_WORKFLOW} == REVIEW_WORKFLOW
+    assert not rooms["dispendukcapil"].submissions.exists()
+
+    pending = rooms["dlh"].submissions.get()
     assert (pending.number, pending.outcome) == (1, Submission.Outcome.PENDING)
     assert pending.reviewed_by is None and pending.reviewed_at is None
+    assert pending.submitted_by.username == "kepala.dlh"
 
-    for code in statuses:
-        submission = rooms[code].submissions.get()
-        assert (submission.number, submission.outcome) == (1, Submission.Outcome.READY)
-        assert submission.reviewed_by.username == "bappeda"
-        expected = (
-            "camat." + code.removeprefix("kec-") if code.startswith("kec-") else f"kepala.{code}"
-        )
-        assert submission.submitted_by.username == expected
+    returned = rooms["disnaker"].submissions.get()
+    assert (returned.number, returned.outcome) == (1, Submission.Outcome.RETURNED)
+    for submission in (pending, returned):
         submitted = submission.submitted_at.astimezone(JAKARTA)
-        assert (submitted.year, submitted.month) == (2018, 11) and submitted.day >= 15
-        assert submission.submitted_at < submission.reviewed_at
-        assert submission.snapshot == data_room_snapshot(rooms[code])
+        assert (submitted.year, submitted.month) == (2019, 1)
 
 
-def test_dishub_was_returned_with_two_comments_by_bappeda(seeded):
-    room = _rooms()["dishub"]
+def test_disnaker_was_returned_with_two_comments_by_bappeda(seeded):
+    room = _rooms()["disnaker"]
     submission = room.submissions.get()
     assert submission.outcome == Submission.Outcome.RETURNED
     assert submission.reviewed_by.username == "bappeda"
@@ -147,6 +234,35 @@ def test_dishub_was_returned_with_two_comments_by_bappeda(seeded):
     assert any(i["name"] == specific.indicator.name and not i["comparators"] for i in frozen)
 
 
+def test_dishub_and_disperin_answered_the_comments_on_their_version_1(seeded):
+    rooms = _rooms()
+    dishub_v1, dishub_v2 = rooms["dishub"].submissions.order_by("number")
+    assert dishub_v1.outcome == Submission.Outcome.RETURNED
+    comment = dishub_v1.comments.get(indicator__isnull=False)
+    assert "pembanding" in comment.text
+    name = comment.indicator.name
+
+    def frozen(submission, indicator_name):
+        indicators = [i for p in submission.snapshot["programs"] for i in p["indicators"]]
+        return next(i for i in indicators if i["name"] == indicator_name)
+
+    assert not frozen(dishub_v1, name)["comparators"]
+    assert frozen(dishub_v2, name)["comparators"]
+    assert comment.indicator.comparators.exists()
+
+    disperin_v1, disperin_v2 = rooms["disperin"].submissions.order_by("number")
+    comment = disperin_v1.comments.get()
+    assert frozen(disperin_v1, comment.indicator.name)["target"]["value"] is None
+    revised = frozen(disperin_v2, comment.indicator.name)["target"]
+    assert (Decimal(revised["value"]), revised["year"]) == (240, 2023)
+    # The Plt. of Dishub was in office when the room was submitted.
+    acting = Tenure.objects.get(position__opd__code="dishub", is_acting=True)
+    assert acting.start_date < datetime.date(2018, 11, 1) and acting.end_date is None
+    assert dishub_v1.submitted_by == acting.official.user
+    earlier = Tenure.objects.get(position__opd__code="dishub", is_acting=False)
+    assert earlier.end_date < acting.start_date
+
+
 def test_ready_and_submitted_rooms_pass_the_checklist_the_others_do_not(seeded):
     rooms = _rooms()
     for code, room in rooms.items():
@@ -155,8 +271,8 @@ def test_ready_and_submitted_rooms_pass_the_checklist_the_others_do_not(seeded):
             assert checklist.ok, (code, checklist.problems)
         else:
             assert not checklist.ok, code
-    assert any("pembanding" in p for p in data_room_checklist(rooms["dishub"]).problems)
-    assert any("target" in p for p in data_room_checklist(rooms["disperin"]).problems)
+    assert any("pembanding" in p for p in data_room_checklist(rooms["disnaker"]).problems)
+    assert any("target" in p for p in data_room_checklist(rooms["dispendukcapil"]).problems)
 
 
 def test_dinas_kesehatan_carries_the_requested_supporting_tables(seeded):
@@ -186,12 +302,15 @@ def test_dinas_kesehatan_carries_the_requested_supporting_tables(seeded):
 def test_the_result_counts_what_was_created(seeded):
     counts = _row_counts()
     created = seeded.created
-    assert created["data_room"] == counts["opd.DataRoom"] == 14
-    assert created["indicator"] == counts["opd.Indicator"]
+    assert created["data_room"] == counts["opd.DataRoom"] == 19
+    assert created["indicator"] == counts["opd.Indicator"] == len(INDICATORS)
+    assert created["objective"] == counts["opd.StrategicObjective"]
     assert created["supporting_row"] == counts["opd.SupportingRow"]
-    assert created["submission"] == counts["opd.Submission"] == 13
-    assert created["review_comment"] == counts["opd.ReviewComment"] == 2
-    assert created["period"] == 1 and created["theme"] == 2
+    # One version per submitted room, two for Dishub and Disperin; DRAFT has none.
+    assert created["submission"] == counts["opd.Submission"] == 20
+    assert created["review_comment"] == counts["opd.ReviewComment"] == 5
+    assert ReviewComment.objects.filter(submission__outcome="returned").count() == 5
+    assert created["period"] == 1 and created["theme"] == 3
 
 
 def test_a_second_run_creates_and_changes_nothing(seeded):
@@ -213,7 +332,7 @@ def test_a_second_run_creates_and_changes_nothing(seeded):
 
 def test_a_deleted_part_of_an_editable_room_comes_back_but_locked_rooms_stay_as_they_are(seeded):
     rooms = _rooms()
-    Indicator.objects.filter(program__data_room=rooms["disperin"]).first().delete()
+    Indicator.objects.filter(program__data_room=rooms["dispendukcapil"]).first().delete()
     Indicator.objects.filter(program__data_room=rooms["dinkes"]).first().delete()
     result = SeedResult()
     seed_data_rooms(result)

@@ -18,8 +18,9 @@ Everything runs on 127.0.0.1 and every wait is bounded:
    happens; the measuring itself runs in a child process whose ``DATABASE_URL``
    points at it, so ``events.publish`` there really goes through NOTIFY;
 2. migrates it, runs ``seed_demo --quiet-logins`` and finds the planned session
-   "Lelang Kinerja Hari 2 — Kecamatan dan Tematik"; each round starts its next
-   waiting unit item (a kecamatan) with ``item_start`` as the operator ``bappeda``;
+   a planned session of its own (every demo unit has agreed already): six unit items
+   whose ready data rooms copy Kecamatan Blimbing's (``bench_sessions``); each round
+   starts its next waiting unit item with ``item_start`` as the operator ``bappeda``;
 3. collects the static files as a release would (``staticfiles/``, git-ignored);
 4. per N: starts ONE uvicorn worker serving ``lelang.asgi:application``
    (``--lifespan off --no-access-log``, ``DJANGO_DEBUG=0``, a random secret key,
@@ -70,6 +71,7 @@ p99 ≤ 150 ms, lost 0, connect_s ≤ 2, RSS ≤ 150 MB; 2,000 viewers p95 ≤ 2
 
 import asyncio
 import contextlib
+import datetime
 import http.client
 import io
 import itertools
@@ -92,7 +94,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 PG_HOST = "127.0.0.1"
-SESSION_TITLE = "Lelang Kinerja Hari 2 — Kecamatan dan Tematik"
+SESSION_TITLE = "Bench — sesi uji kecepatan"
+LATER_TITLE = "Bench — sesi cadangan"
+#: The bench's units are copies of this demo unit's ready data room (its indicators,
+#: comparators and supporting tables): the size of a real kecamatan's case.
+MODEL_UNIT = "kec-blimbing"
+BENCH_UNITS = 6
 OPERATOR = "bappeda"
 PANEL = "walikota"
 FIRST_YEAR, DEADLINE = 2019, 2023
@@ -378,15 +385,13 @@ class Stage:
     def __init__(self):
         from django.contrib.auth import get_user_model
 
-        from auctions.models import Session
-
         users = get_user_model().objects
-        session = Session.objects.get(title=SESSION_TITLE)
+        session, later = bench_sessions()
         self.session_id = session.pk
         self.token = session.display_token
         self.operator = users.get(username=OPERATOR)
         self.panel = users.get(username=PANEL)
-        self.later = Session.objects.filter(auction_id=session.auction_id, round=2).first()
+        self.later = later
         self.item = self.opd = None
         self.size = 0  # indicators per item, as on the first round's
         self.values: dict = {}
@@ -448,6 +453,75 @@ class Stage:
         for (indicator_id, year), value in self.values.items():
             data[f"{prefix}-t_{indicator_id}_{year}"] = format(value, "f").replace(".", ",")
         return data
+
+
+def bench_sessions():
+    """A planned session of its own in the demo auction, with ``BENCH_UNITS`` unit items
+    whose data rooms copy ``MODEL_UNIT``'s (in the demo every unit has agreed already),
+    and an empty planned session to postpone finished items to. Throw-away database."""
+    from django.contrib.auth import get_user_model
+
+    from auctions.models import AgendaItem, Auction, Session
+    from lelang.roles import Role
+    from opd.models import (
+        DataRoom,
+        Official,
+        Opd,
+        Position,
+        Program,
+        StrategicObjective,
+        Tenure,
+    )
+
+    auction = Auction.objects.get(is_demo=True)
+    model = DataRoom.objects.get(opd__code=MODEL_UNIT, period=auction.period)
+    session = Session.objects.create(
+        auction=auction, title=SESSION_TITLE, date=datetime.date(2019, 2, 4), day=5, round=4
+    )
+    later = Session.objects.create(
+        auction=auction, title=LATER_TITLE, date=datetime.date(2019, 2, 5), day=6, round=4
+    )
+    for n in range(1, BENCH_UNITS + 1):
+        opd = Opd.objects.create(code=f"bench-{n}", name=f"Kecamatan Uji {n}", kind=model.opd.kind)
+        user = get_user_model().objects.create_user(
+            username=f"bench.{n}",
+            password=secrets.token_urlsafe(16),
+            name=f"Camat Uji {n}",
+            role=Role.OPD_HEAD,
+        )
+        official = Official.objects.create(name=f"Camat Uji {n}", user=user)
+        position = Position.objects.create(opd=opd, title=f"Camat Uji {n}", is_head=True)
+        Tenure.objects.create(
+            official=official, position=position, start_date=datetime.date(2018, 1, 1)
+        )
+        room = DataRoom.objects.create(opd=opd, period=auction.period, status=DataRoom.Status.READY)
+        objectives = {}
+        for program in model.programs.all():
+            copy = Program.objects.create(data_room=room, name=program.name, order=program.order)
+            for indicator in program.indicators.select_related("objective"):
+                comparators = list(indicator.comparators.all())
+                tables = [(t, list(t.rows.all())) for t in indicator.supporting_tables.all()]
+                name = indicator.objective.name if indicator.objective_id else "Sasaran"
+                if name not in objectives:
+                    objectives[name] = StrategicObjective.objects.create(data_room=room, name=name)
+                indicator.pk = None
+                indicator.program, indicator.theme = copy, None
+                indicator.objective = objectives[name]
+                indicator.save()
+                for comparator in comparators:
+                    comparator.pk = None
+                    comparator.indicator = indicator
+                    comparator.save()
+                for table, rows in tables:
+                    table.pk = None
+                    table.indicator = indicator
+                    table.save()
+                    for row in rows:
+                        row.pk = None
+                        row.table = table
+                        row.save()
+        AgendaItem.objects.create(session=session, opd=opd, order=n, time_box=10)
+    return session, later
 
 
 def _plausible(indicator) -> Decimal:

@@ -1,0 +1,77 @@
+"""The demo's documents follow the seeds: fourteen pacts signed on 8 December 2018,
+a pact of unwillingness, the minutes of both days, the 2019 performance agreements —
+sealed with a certificate that says it is a demo, and all intact."""
+
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from contracts import pdf
+from contracts.models import Document, Signature
+from contracts.seal import DEMO_COMMON_NAME, validate_seal
+from lelang.demo import SeedResult, seed_demo
+
+pytestmark = pytest.mark.django_db
+JAKARTA = ZoneInfo("Asia/Jakarta")
+NINE_DINAS = {
+    "dindik",
+    "dinkes",
+    "disdag",
+    "dpmptsp",
+    "disperin",
+    "disbudpar",
+    "dpupr",
+    "dishub",
+    "disperkim",
+}
+FIVE_KECAMATAN = {"kec-blimbing", "kec-kedungkandang", "kec-klojen", "kec-lowokwaru", "kec-sukun"}
+
+
+def test_the_demo_documents(settings):
+    settings.LELANG_DEMO_DOCUMENTS = True
+    seed_demo()
+
+    pacts = Document.objects.filter(kind=Document.Kind.PACT)
+    assert {d.opd.code for d in pacts} == NINE_DINAS | FIVE_KECAMATAN
+    assert all(d.is_sealed and d.is_demo for d in Document.objects.all())
+    signing_days = {
+        s.signed_at.astimezone(JAKARTA).date()
+        for s in Signature.objects.filter(document__kind=Document.Kind.PACT)
+    }
+    assert signing_days == {datetime.date(2018, 12, 8)}
+    assert all(d.signatures.count() == 2 for d in pacts)
+
+    refusal = Document.objects.get(kind=Document.Kind.REFUSAL)
+    assert refusal.opd.code == "dpupr"
+    text = " ".join(pdf.text_of(refusal.file.read()).split())
+    assert "TIDAK SANGGUP" in text and "13 November 2018" in text
+
+    minutes = Document.objects.filter(kind=Document.Kind.MINUTES)
+    assert {d.session.date for d in minutes} == {
+        datetime.date(2018, 11, 12),
+        datetime.date(2018, 11, 13),
+    }
+    agreements = Document.objects.filter(kind=Document.Kind.AGREEMENT, year=2019)
+    assert {d.opd.code for d in agreements} == NINE_DINAS | FIVE_KECAMATAN
+    plt = agreements.get(opd__code="dpupr")
+    assert plt.official.user.username == "plt.dpupr"
+
+    dinkes = pacts.get(opd__code="dinkes")
+    data = dinkes.file.read()
+    text = " ".join(pdf.text_of(data).split())
+    assert "Malang, 8 Desember 2018" in text and "Dinas Kesehatan" in text
+    status = validate_seal(data)
+    assert status.intact and status.valid
+    assert DEMO_COMMON_NAME in status.signing_cert.subject.human_friendly
+
+    call_command("verify_documents", stdout=io.StringIO(), stderr=io.StringIO())
+
+    again = SeedResult()
+    count = Document.objects.count()
+    from contracts.demo import seed_documents
+
+    seed_documents(again)
+    assert Document.objects.count() == count and not again.changed
