@@ -68,8 +68,8 @@ def _move(item: AgendaItem, target: str, *, user, request, extra=None) -> None:
     before = item.state
     check_move(before, target)
     item.state = target
-    if target in (S.ACCEPTED, S.REFUSED, S.POSTPONED, S.SIGNED):
-        item.closed_at = timezone.now()
+    if target in (S.ACCEPTED, S.REFUSED, S.POSTPONED):
+        item.closed_at = timezone.now()  # signing later keeps the time of the answer
     item.save()
     audit_record(
         action=f"auctions.item.{target}",
@@ -197,6 +197,17 @@ def item_start(*, item: AgendaItem, user, request=None) -> AgendaItem:
     session.timer_remaining = None
     session.save()
     _announce(session)
+    return item
+
+
+@transaction.atomic
+def item_signed(*, item: AgendaItem, user, request=None) -> AgendaItem:
+    """Every unit's pact on an accepted item is signed (``contracts`` says so): the item
+    becomes "signed". Nothing happens for an item in any other state."""
+    item = _locked_item(item)
+    if item.state == S.ACCEPTED:
+        _move(item, S.SIGNED, user=user, request=request)
+        _announce(item.session)
     return item
 
 

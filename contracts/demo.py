@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from auctions.models import Decision, Negotiation, Session
+from auctions.models import AgendaItem, Decision, Negotiation, Session
 from auctions.selectors import current_head_official
 
 from . import content as build
@@ -63,10 +63,30 @@ def seed_documents(result: SeedResult) -> None:
         _pact(negotiation, mayor, SIGNING_DAY + timedelta(minutes=3 * minute), result)
         if negotiation.state == Negotiation.State.ACCEPTED:
             signed_units.add(negotiation.opd)
+    _items_signed()
     for session in Session.objects.filter(is_demo=True, status=Session.Status.CLOSED):
         _minutes(session, result)
     for n, opd in enumerate(sorted(signed_units, key=lambda o: o.name)):
         _agreement(opd, mayor, SIGNING_DAY + timedelta(hours=1, minutes=2 * n), result)
+
+
+def _items_signed() -> None:
+    """A finished demo item whose accepted units all have their sealed pact is "signed"
+    (as ``contracts.services`` moves it in the app)."""
+    items = AgendaItem.objects.filter(
+        session__is_demo=True, state=AgendaItem.State.ACCEPTED
+    ).prefetch_related("negotiations")
+    for item in items:
+        accepted = {n.pk for n in item.negotiations.all() if n.state == Negotiation.State.ACCEPTED}
+        sealed = set(
+            Document.objects.filter(
+                kind=Document.Kind.PACT,
+                negotiation_id__in=accepted,
+                status=Document.Status.SEALED,
+            ).values_list("negotiation_id", flat=True)
+        )
+        if accepted and accepted <= sealed:
+            AgendaItem.objects.filter(pk=item.pk).update(state=AgendaItem.State.SIGNED)
 
 
 def _number(kind: str, code: str, year: int) -> str:

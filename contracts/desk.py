@@ -200,6 +200,7 @@ def _desk_context(request, prepare_form=None) -> dict:
         "may_see_trail": user.has_perm("contracts.view_document_trail"),
         "may_download_evidence": user.has_perm("contracts.download_evidence"),
         "may_prepare": user.has_perm("contracts.prepare_agreement"),
+        "may_countersign": user.has_perm("contracts.countersign_any"),
         "prepare_form": prepare_form or AgreementsPrepareForm(initial={"year": year}),
         "audit_url": reverse("audit_log"),
     }

@@ -53,7 +53,11 @@ def document_rows(documents, user=None) -> list[DocumentRow]:
     by_doc: dict[int, list] = {}
     for signature in Signature.objects.filter(document_id__in=ids).order_by("signed_at"):
         by_doc.setdefault(signature.document_id, []).append(signature)
-    successors = {d.previous_id: d for d in Document.objects.filter(previous_id__in=ids)}
+    # Replaced only once the new version is sealed: until then the old one is in force.
+    successors = {
+        d.previous_id: d
+        for d in Document.objects.filter(previous_id__in=ids, status=Document.Status.SEALED)
+    }
     return [describe(d, by_doc.get(d.pk, []), successors.get(d.pk)) for d in documents]
 
 
@@ -80,3 +84,33 @@ def for_negotiations(negotiation_ids) -> dict[int, DocumentRow]:
         newest.setdefault(document.negotiation_id, document)
     rows = document_rows(newest.values())
     return {row.document.negotiation_id: row for row in rows}
+
+
+def in_force(documents=None):
+    """Sealed documents that no sealed later version replaces: what binds today."""
+    documents = Document.objects.all() if documents is None else documents
+    return documents.filter(status=Document.Status.SEALED).exclude(
+        amendment__status=Document.Status.SEALED
+    )
+
+
+def targets_in_force(opd_ids=None) -> dict[tuple[int, int], dict]:
+    """The signed targets monitoring reads: per (indicator id, year) the value of the
+    pact in force that holds it, with the pact. Where two pacts in force name the same
+    indicator and year (an indicator reopened and agreed again on a later item), the
+    later signed one binds."""
+    from decimal import Decimal
+
+    pacts = in_force(Document.objects.filter(kind=Document.Kind.PACT))
+    if opd_ids is not None:
+        pacts = pacts.filter(opd_id__in=opd_ids)
+    found: dict[tuple[int, int], dict] = {}
+    for pact in pacts.order_by("sealed_at", "pk"):
+        for row in pact.content.get("indicators", []):
+            for year, value in row["targets"].items():
+                found[(row["id"], int(year))] = {
+                    "value": Decimal(value),
+                    "document": pact,
+                    "opd_id": pact.opd_id,
+                }
+    return found

@@ -299,8 +299,31 @@ def _sign(*, document: Document, user, request=None) -> Document:
     signed = set(document.signatures.values_list("role", flat=True))
     if set(required_roles(document.kind)) <= signed:
         _seal(document, user=user, request=request)
+        if document.kind == Document.Kind.PACT:
+            _item_signed_when_complete(document, user=user, request=request)
     _announce(document)
     return document
+
+
+def _item_signed_when_complete(document: Document, *, user, request) -> None:
+    """The agenda item is "signed" once the pact of each unit that accepted on it is."""
+    from auctions import services as auction_services
+
+    item = document.negotiation.item
+    accepted = set(
+        Negotiation.objects.filter(item=item, state=Negotiation.State.ACCEPTED).values_list(
+            "pk", flat=True
+        )
+    )
+    sealed = set(
+        Document.objects.filter(
+            kind=Document.Kind.PACT,
+            negotiation_id__in=accepted,
+            status=Document.Status.SEALED,
+        ).values_list("negotiation_id", flat=True)
+    )
+    if accepted and accepted <= sealed:
+        auction_services.item_signed(item=item, user=user, request=request)
 
 
 def countersign_many(*, documents, user, password: str, request=None) -> list[Document]:
@@ -421,8 +444,3 @@ def _binding_rows(document: Document, negotiation: Negotiation) -> list[dict]:
     ):
         values.setdefault(target.indicator_id, {})[target.year] = target.value
     return build._rows(values)
-
-
-def in_force(documents):
-    """Of the given documents, those no later version replaces."""
-    return documents.filter(amendment__isnull=True)

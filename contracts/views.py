@@ -193,6 +193,8 @@ def verify(request, token):
     if document is None:
         raise Http404
     versions = _versions(document)
+    sealed = [v for v in versions if v.is_sealed]
+    in_force = sealed[-1] if sealed else None
     result = None
     form = VerifyUploadForm()
     if request.method == "POST":
@@ -216,6 +218,7 @@ def verify(request, token):
             "document": document,
             "versions": versions,
             "newest": versions[-1],
+            "in_force": in_force,
             "form": form,
             "result": result,
             "max_mb": settings.LELANG_VERIFY_MAX_BYTES // (1024 * 1024),

@@ -69,6 +69,11 @@ def test_the_demo_documents(settings):
 
     call_command("verify_documents", stdout=io.StringIO(), stderr=io.StringIO())
 
+    from auctions.models import AgendaItem
+
+    finished = AgendaItem.objects.filter(session__date__lte=datetime.date(2018, 11, 13))
+    assert set(finished.values_list("state", flat=True)) == {"signed"}
+
     again = SeedResult()
     count = Document.objects.count()
     from contracts.demo import seed_documents

@@ -387,3 +387,32 @@ def test_minutes_closed_without_a_certificate_are_sealed_later(
     assert reverse("contracts:seal", args=[minutes.pk]) in page.content.decode()
     client.post(reverse("contracts:seal", args=[minutes.pk]))
     assert Document.objects.get(pk=minutes.pk).is_sealed
+
+
+def test_the_item_is_signed_once_its_pact_is_sealed(sealed, on_stage):
+    on_stage.refresh_from_db()
+    assert on_stage.state == "signed"
+    assert on_stage.closed_at is not None
+    assert AuditEntry.objects.filter(action="auctions.item.signed").count() == 1
+
+
+def test_the_pact_text_carries_the_agreed_values(pact):
+    text = " ".join(pdf.text_of(pdf.render(pact)).split())
+    assert "Target kinerja yang disanggupi" in text
+    assert text.count(" 50 ") >= 10  # both indicators, every year 2019–2023
+
+
+def test_monitoring_reads_the_targets_of_the_version_in_force(sealed, operator, dinkes_head, mayor):
+    from contracts.selectors import targets_in_force
+
+    aki = next(r["id"] for r in sealed.content["indicators"] if r["name"] == "Angka Kematian Ibu")
+    before = targets_in_force()
+    assert (
+        before[(aki, 2023)]["value"] == Decimal("50") and before[(aki, 2023)]["document"] == sealed
+    )
+    second = services.document_amend(document=sealed, reason="Perbaikan", user=operator)
+    # A draft amendment binds nothing yet: version 1 stays in force.
+    assert targets_in_force()[(aki, 2023)]["document"] == sealed
+    sign(second, dinkes_head)
+    sign(second, mayor)
+    assert targets_in_force()[(aki, 2023)]["document"].pk == second.pk
