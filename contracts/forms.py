@@ -35,12 +35,14 @@ class AmendForm(forms.Form):
 class VerifyUploadForm(forms.Form):
     file = forms.FileField(label=_("The PDF you received"))
 
+    @staticmethod
+    def too_large_message() -> str:
+        return _("The file is larger than %(mb)s MB; a document of ours is never that large.") % {
+            "mb": settings.LELANG_VERIFY_MAX_BYTES // (1024 * 1024)
+        }
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.LELANG_VERIFY_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB; a document of ours is never that large.")
-                % {"mb": limit // (1024 * 1024)}
-            )
+        if upload.size > settings.LELANG_VERIFY_MAX_BYTES:
+            raise forms.ValidationError(self.too_large_message())
         return upload

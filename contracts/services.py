@@ -46,7 +46,6 @@ def _number(kind: str, serial: int, code: str, year: int) -> str:
 
 
 def _create(*, kind, title, year, content, user, request=None, previous=None, reason="", **refs):
-    serial = (Document.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     code = refs["opd"].code if refs.get("opd") is not None else "SESI"
     document = Document(
         kind=kind,
@@ -57,10 +56,17 @@ def _create(*, kind, title, year, content, user, request=None, previous=None, re
         previous=previous,
         version=previous.version + 1 if previous else 1,
         amendment_reason=reason,
-        number=previous.number if previous else _number(kind, serial, code, year),
+        # The serial is the row's own id (two units answering at the same instant on a
+        # theme item must not draw the same number): a unique placeholder until then.
+        number=previous.number if previous else "",
         **refs,
     )
+    if previous is None:
+        document.number = f"draft-{document.token}"
     document.save()
+    if previous is None:
+        document.number = _number(kind, document.pk, code, year)
+        document.save(update_fields=["number"])
     audit_record(
         action="contracts.document.prepare" if previous is None else "contracts.document.amend",
         actor=user,

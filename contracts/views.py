@@ -183,6 +183,13 @@ def document_amend(request, pk):
 # --- Public verification ------------------------------------------------------------
 
 
+def _declared_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request, token):
     """What anyone may know of a document from its QR code, and whether an uploaded
@@ -197,7 +204,12 @@ def verify(request, token):
     in_force = sealed[-1] if sealed else None
     result = None
     form = VerifyUploadForm()
-    if request.method == "POST":
+    too_large = _declared_size(request) > settings.LELANG_VERIFY_MAX_BYTES + 64 * 1024
+    if request.method == "POST" and too_large:
+        # Refused before Django reads the body, so an oversized upload is not even spooled.
+        form = VerifyUploadForm(data={})
+        form.add_error(None, VerifyUploadForm.too_large_message())
+    elif request.method == "POST":
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]

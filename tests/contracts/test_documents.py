@@ -2,6 +2,7 @@
 freezing, amending, verifying — in the service layer and through the pages."""
 
 import hashlib
+import io
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
+from pypdf import PdfReader
 
 from auctions import services as auction_services
 from auctions.live import render_session
@@ -66,6 +68,10 @@ def test_draft_pdf_reads_as_the_pact_and_says_draft(pact):
     assert "53,6" in text  # the baseline, the Indonesian way
     assert "DRAF" in text
     assert "jabatan dapat diserahkan" in text  # reward and punishment, the hand-over
+    # Every page prints the verification address whole (also when the token has a "-").
+    assert text.count(f"/verifikasi/{pact.token}/") == len(
+        PdfReader(io.BytesIO(pdf.render(pact))).pages
+    )
 
 
 def test_counter_proposal_prepares_nothing(offer, dinkes_head):
@@ -416,3 +422,12 @@ def test_monitoring_reads_the_targets_of_the_version_in_force(sealed, operator, 
     sign(second, dinkes_head)
     sign(second, mayor)
     assert targets_in_force()[(aki, 2023)]["document"].pk == second.pk
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(client, sealed, settings):
+    settings.LELANG_VERIFY_MAX_BYTES = 1000
+    response = client.post(
+        reverse("verify", args=[sealed.token]), {"file": _upload(bytes(300_000))}
+    )
+    assert response.status_code == 400
+    assert "data-result" not in response.content.decode()
