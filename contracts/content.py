@@ -49,6 +49,20 @@ def official_facts(official, opd: Opd | None = None, on=None) -> dict:
     return {"name": official.name, "nip": official.nip or "", "position": position}
 
 
+def user_position(user, on=None) -> str:
+    """The main position a person holds (on ``on``, today by default), "Plt. …" if acting."""
+    tenure = (
+        Tenure.objects.current(on)
+        .filter(official__user=user)
+        .select_related("position")
+        .order_by("-position__is_head", "-start_date")
+        .first()
+    )
+    if tenure is None:
+        return ""
+    return f"Plt. {tenure.position.title}" if tenure.is_acting else tenure.position.title
+
+
 def _day(decision: Decision):
     """The day of the answer: the official's position as it was then."""
     return timezone.localtime(decision.decided_at).date()
@@ -122,7 +136,16 @@ def _session_facts(session: Session) -> dict:
 def _party_two() -> dict:
     """The second party as prepared (the mayor); the name is completed by whoever
     countersigns."""
-    return {"position": settings.LELANG_MAYOR_TITLE}
+    mayor = (
+        Tenure.objects.current()
+        .filter(position__opd__isnull=True, position__title=settings.LELANG_MAYOR_TITLE)
+        .select_related("official")
+        .first()
+    )
+    facts = {"position": settings.LELANG_MAYOR_TITLE, "name": "", "nip": ""}
+    if mayor is not None:
+        facts |= {"name": mayor.official.name, "nip": mayor.official.nip or ""}
+    return facts
 
 
 def pact_content(negotiation: Negotiation, decision: Decision) -> dict:
@@ -231,7 +254,11 @@ def minutes_content(session: Session, chain_head: tuple[int, str]) -> dict:
             "opd": negotiation.opd.name,
         }
         for offer in negotiation.offers.all():
-            panel[offer.created_by_id] = offer.created_by.get_full_name()
+            if offer.created_by_id not in panel:
+                panel[offer.created_by_id] = {
+                    "name": offer.created_by.get_full_name(),
+                    "position": user_position(offer.created_by, on=session.date),
+                }
             entry = {
                 "opd": negotiation.opd.name,
                 "official": negotiation.official.name,

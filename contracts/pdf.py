@@ -95,6 +95,21 @@ def _prepare_rows(rows: list[dict], years: list[int]) -> list[dict]:
     return prepared
 
 
+def _by_indicator(targets: list[dict]) -> list[dict]:
+    """Targets as one line per indicator: "2019–2023", "50 · 48 · 46 · 44 · 42"."""
+    lines: dict[str, list] = {}
+    for target in sorted(targets, key=lambda t: t["year"]):
+        lines.setdefault(target["indicator"], []).append(target)
+    return [
+        {
+            "indicator": name,
+            "years": f"{rows[0]['year']}–{rows[-1]['year']}" if len(rows) > 1 else rows[0]["year"],
+            "values": " · ".join(number(t["value"]) for t in rows),
+        }
+        for name, rows in lines.items()
+    ]
+
+
 def _minutes(content: dict) -> dict:
     """Times and values of the minutes, shown the Indonesian way."""
     agenda = []
@@ -106,13 +121,13 @@ def _minutes(content: dict) -> dict:
                 decision = {
                     **decision,
                     "time": long_time(decision["at"]),
-                    "counter": [{**t, "shown": number(t["value"])} for t in decision["counter"]],
+                    "lines": _by_indicator(decision["counter"]),
                 }
             ledger.append(
                 {
                     **entry,
                     "offered_time": long_time(entry["offered_at"]),
-                    "targets": [{**t, "shown": number(t["value"])} for t in entry["targets"]],
+                    "lines": _by_indicator(entry["targets"]),
                     "decision": decision,
                 }
             )

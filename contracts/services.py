@@ -22,7 +22,7 @@ from auctions.models import Decision, Negotiation, Session
 from auctions.selectors import current_head_official
 from lelang import events
 from lelang.audit import audit_record, chain_head, client_ip
-from opd.models import Opd, Tenure
+from opd.models import Opd
 
 from . import content as build
 from . import pdf
@@ -244,19 +244,6 @@ def _check_password(user, password: str, document: Document, request) -> None:
         raise ValidationError(_("The password is not correct; nothing was signed."))
 
 
-def _position_of(user) -> str:
-    tenure = (
-        Tenure.objects.current()
-        .filter(official__user=user)
-        .select_related("position")
-        .order_by("-position__is_head", "-start_date")
-        .first()
-    )
-    if tenure is None:
-        return ""
-    return f"Plt. {tenure.position.title}" if tenure.is_acting else tenure.position.title
-
-
 def document_sign(*, document: Document, user, password: str, request=None) -> Document:
     """The head signs (first party) or the panel countersigns (second party), after
     re-entering the password. The last signature seals the document."""
@@ -283,7 +270,9 @@ def _sign(*, document: Document, user, request=None) -> Document:
         official = getattr(user, "official", None)
         name = official.name if official is not None else user.get_full_name()
         nip = (official.nip or "") if official is not None else ""
-        position = _position_of(user) or document.content.get("party_two", {}).get("position", "")
+        position = build.user_position(user) or document.content.get("party_two", {}).get(
+            "position", ""
+        )
     else:
         raise PermissionDenied(_("You may not sign %(number)s.") % {"number": document})
     signature = Signature.objects.create(
