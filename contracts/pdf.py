@@ -24,7 +24,6 @@ from opd.charts import baseline_chart_svg
 
 #: The documents' own language.
 LANGUAGE = "id"
-EMBLEM = Path(settings.BASE_DIR) / "static" / "img" / "emblem.svg"
 
 
 def long_date(value: date | datetime | str | None) -> str:
@@ -188,7 +187,7 @@ def context(document, signatures: dict | None = None, *, final: bool = False) ->
         "place": settings.LELANG_CITY_PLACE,
         "mayor_title": settings.LELANG_MAYOR_TITLE,
         "signed_on": long_date(signed_on),
-        "emblem": EMBLEM.as_uri(),
+        "emblem": Path(settings.LELANG_CITY_EMBLEM).resolve().as_uri(),
         **(_minutes(content) if document.kind == document.Kind.MINUTES else {}),
         **(_agreement(content) if document.kind == document.Kind.AGREEMENT else {}),
     }

@@ -309,6 +309,10 @@ LELANG_PLANNING_AGENCY = os.environ.get("LELANG_PLANNING_AGENCY", "").strip() or
 # Documents (contracts): where they are signed, who the second party is, and the
 # address printed in each page's QR code (the public verification page lives there).
 LELANG_CITY_PLACE = os.environ.get("LELANG_CITY_PLACE", "Malang")
+# The emblem on the letterhead (SVG or PNG); the default is an invented one.
+LELANG_CITY_EMBLEM = Path(
+    os.environ.get("LELANG_CITY_EMBLEM", "") or BASE_DIR / "static" / "img" / "emblem.svg"
+)
 LELANG_MAYOR_TITLE = os.environ.get("LELANG_MAYOR_TITLE", "Wali Kota Malang")
 LELANG_CITY_ADDRESS = os.environ.get(
     "LELANG_CITY_ADDRESS", "Jalan Tugu Nomor 1, Malang 65119 — Telepon (0341) 000000"
