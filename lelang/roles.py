@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     OPD_HEAD = "opd_head", _("Head of OPD")
     OPD_STAFF = "opd_staff", _("OPD staff")
     INSPECTOR = "inspector", _("Inspector (Inspektorat)")
+    # Kominfo's command-center staff: read every quarterly report and dashboard.
+    MONITORING = "monitoring", _("Monitoring (command center, read-only)")
 
 
 def planning_agency() -> str:
@@ -55,6 +57,7 @@ is_panel = has_role(Role.PANEL)
 is_opd_head = has_role(Role.OPD_HEAD)
 is_opd_staff = has_role(Role.OPD_STAFF)
 is_inspector = has_role(Role.INSPECTOR)
+is_monitoring = has_role(Role.MONITORING)
 # People who may read every unit's data (DESIGN.md §2).
 sees_everything = has_role(Role.BAPPEDA, Role.PANEL, Role.INSPECTOR)
 is_superuser = rules.is_superuser

@@ -7,3 +7,6 @@ class MonitoringConfig(AppConfig):
 
     name = "monitoring"
     verbose_name = _("Quarterly monitoring")
+
+    def ready(self):
+        from monitoring import rules  # noqa: F401  (permissions)

@@ -159,6 +159,7 @@ class IndicatorForm(forms.ModelForm):
     target_year = YearField(label=gettext_lazy("Target year"), required=False)
     range_min = number_field(gettext_lazy("Range from"), required=False)
     range_max = number_field(gettext_lazy("Range to"), required=False)
+    ratio_per = number_field(gettext_lazy("Ratio per"), required=False)
 
     class Meta:
         model = Indicator
@@ -171,6 +172,7 @@ class IndicatorForm(forms.ModelForm):
             "range_min",
             "range_max",
             "aggregation",
+            "ratio_per",
             "data_source",
             "baseline_value",
             "baseline_year",
@@ -248,6 +250,18 @@ class IndicatorForm(forms.ModelForm):
                 check_unit(data.get(name), unit)
             except forms.ValidationError as error:
                 self.add_error(name, error)
+        per = data.get("ratio_per")
+        if data.get("aggregation") == Indicator.Aggregation.RATIO:
+            if per is None or per <= 0 or per != per.to_integral_value():
+                self.add_error(
+                    "ratio_per",
+                    _(
+                        "A ratio is reported per a whole number, e.g. 100.000 "
+                        "(per 100.000 kelahiran hidup)."
+                    ),
+                )
+        elif per is not None:
+            data["ratio_per"] = None  # only a ratio has one
         target, baseline = data.get("target_year"), data.get("baseline_year")
         if target and baseline and target < baseline:
             self.add_error("target_year", _("The target year cannot be before the baseline year."))
@@ -332,6 +346,30 @@ ALLOWED_UPLOADS = {mime: label for mime, (label, _ext, _aliases) in files.ALLOWE
 detect_content_type = files.detect_content_type
 
 
+def check_upload(upload) -> str:
+    """The rules for every evidence file (data room, quarterly reports): not empty,
+    at most ``LELANG_UPLOAD_MAX_BYTES``, an allowed kind by its content. Returns the
+    content type found; raises ``ValidationError`` with what is wrong."""
+    limit = settings.LELANG_UPLOAD_MAX_BYTES
+    if upload.size == 0:
+        raise forms.ValidationError(_("The file is empty (0 bytes). Choose the right file."))
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    content_type = detect_content_type(upload)
+    if content_type not in ALLOWED_UPLOADS:
+        raise forms.ValidationError(
+            _(
+                "“%(name)s” is not an allowed kind of file, whatever its name says. "
+                "Allowed: %(kinds)s."
+            )
+            % {"name": files.clean_text(upload.name), "kinds": files.kinds_text()}
+        )
+    return content_type
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
     description = forms.CharField(label=gettext_lazy("Description"), max_length=300, required=False)
@@ -349,24 +387,7 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.LELANG_UPLOAD_MAX_BYTES
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty (0 bytes). Choose the right file."))
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s); the limit is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            )
-        content_type = detect_content_type(upload)
-        if content_type not in ALLOWED_UPLOADS:
-            raise forms.ValidationError(
-                _(
-                    "“%(name)s” is not an allowed kind of file, whatever its name says. "
-                    "Allowed: %(kinds)s."
-                )
-                % {"name": files.clean_text(upload.name), "kinds": files.kinds_text()}
-            )
-        self.content_type = content_type
+        self.content_type = check_upload(upload)
         return upload
 
     def clean_description(self):

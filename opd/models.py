@@ -364,6 +364,9 @@ class Indicator(DataRoomPart, models.Model):
         CUMULATIVE = "cumulative", _("Cumulative (sum of quarters)")
         LAST = "last", _("Last value (stock or rate)")
         AVERAGE = "average", _("Average of quarters")
+        # Reported as numerator and denominator each quarter (e.g. maternal deaths and
+        # live births); the year's value is the ratio of the sums, times ``ratio_per``.
+        RATIO = "ratio", _("Ratio of sums (numerator and denominator)")
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="indicators"
@@ -403,6 +406,14 @@ class Indicator(DataRoomPart, models.Model):
         max_length=12,
         choices=Aggregation.choices,
         default=Aggregation.LAST,
+    )
+    ratio_per = models.DecimalField(
+        _("ratio per"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        help_text=_("For a ratio: per how many, e.g. 100000 for “per 100.000 kelahiran hidup”."),
     )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=4)
