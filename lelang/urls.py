@@ -25,6 +25,8 @@ urlpatterns = [
     path("layar/<str:token>/", auction_views.projector, name="projector"),
     path("layar/<str:token>/stream/", auction_views.projector_stream, name="projector_stream"),
     path("dokumen/", include("contracts.urls")),
+    path("pemantauan/", include("monitoring.urls")),
+    path("dasbor/", include("monitoring.dashboard_urls")),
     path("verifikasi/<str:token>/", contract_views.verify, name="verify"),
     path(
         "layar/<str:token>/dokumen/<int:pk>.png",
