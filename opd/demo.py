@@ -713,6 +713,9 @@ INDICATORS = [
         "definition": "Kematian ibu saat hamil, bersalin dan nifas per 100.000 kelahiran hidup.",
         "unit": "per 100.000 kelahiran hidup",
         "polarity": "lower",
+        # Reported each quarter as deaths (numerator) and live births (denominator).
+        "aggregation": "ratio",
+        "ratio_per": 100000,
         "theme": "penurunan-aki",
         "data_source": (
             "Audit Maternal Perinatal puskesmas dan rumah sakit, direkap Dinas Kesehatan"
@@ -2810,6 +2813,7 @@ def _fill(
             range_min=_decimal(low),
             range_max=_decimal(high),
             aggregation=spec.get("aggregation", A.LAST),
+            ratio_per=_decimal(spec.get("ratio_per")),
             data_source=spec["data_source"],
             baseline_value=_decimal(baseline),
             baseline_year=baseline_year,

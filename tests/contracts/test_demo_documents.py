@@ -74,9 +74,37 @@ def test_the_demo_documents(settings):
     finished = AgendaItem.objects.filter(session__date__lte=datetime.date(2018, 11, 13))
     assert set(finished.values_list("state", flat=True)) == {"signed"}
 
+    _check_reports()
+
     again = SeedResult()
     count = Document.objects.count()
     from contracts.demo import seed_documents
 
     seed_documents(again)
     assert Document.objects.count() == count and not again.changed
+
+
+def _check_reports():
+    """The demo's quarterly reports on the signed targets (monitoring.demo)."""
+    from monitoring import achievement
+    from monitoring.models import Report, ReportLine
+
+    reports = Report.objects.select_related("opd", "quarter")
+    assert {r.opd.code for r in reports} == NINE_DINAS | FIVE_KECAMATAN
+    assert {(r.quarter.year, r.quarter.number) for r in reports} == {
+        (y, n) for y in (2019, 2020) for n in (1, 2, 3, 4)
+    }
+    statuses = {(r.opd.code, r.quarter.year, r.quarter.number): r.status for r in reports}
+    assert statuses[("disperin", 2020, 4)] == "returned"
+    assert statuses[("kec-sukun", 2020, 4)] == "draft"
+    late = {r.opd.code for r in reports if r.submitted_at and r.days_late > 0}
+    assert late == {"dishub"}
+    ratio = ReportLine.objects.filter(indicator__aggregation="ratio").first()
+    assert ratio.numerator and ratio.denominator and ratio.realization
+    bands = {
+        achievement.band(
+            achievement.achievement(line.target, line.realization, line.indicator.polarity)
+        )
+        for line in ReportLine.objects.filter(report__status="verified").select_related("indicator")
+    }
+    assert len(bands - {None}) >= 4  # a realistic spread over the bands
