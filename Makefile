@@ -56,6 +56,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python manage.py bench_live $(BENCH_ARGS)
 	$(BIN)/python manage.py bench_excel
 	$(BIN)/python manage.py bench_documents
+	$(BIN)/python manage.py bench_dashboard
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

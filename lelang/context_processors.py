@@ -2,6 +2,7 @@ from django.conf import settings
 
 from lelang.models import User
 from lelang.navigation import sections_for
+from lelang.notifications import unread_count
 
 
 def site(request):
@@ -13,4 +14,6 @@ def site(request):
         "planning_agency": settings.LELANG_PLANNING_AGENCY,
         "demo_mode": User.objects.filter(is_demo=True).exists(),
         "nav_sections": sections_for(user) if user is not None else [],
+        # Called only by a page that shows it (the header): one query then.
+        "unread_notifications": (lambda: unread_count(user)) if user is not None else 0,
     }

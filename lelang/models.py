@@ -104,3 +104,32 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"#{self.seq}"
+
+
+class Notification(models.Model):
+    """A message to one person, shown in the app (and sent by e-mail when made).
+
+    ``key`` names what it is about ("report-due:2019-1:dinkes"): a person gets one
+    notification per key, so a job that runs twice sends nothing twice.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("for"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(_("key"), max_length=200)
+    text = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed = models.BooleanField(_("sent by e-mail"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")
+        ]
+
+    def __str__(self):
+        return self.text

@@ -91,6 +91,24 @@ def sections_for(user) -> list[Section]:
                 reverse("contracts:desk"),
             )
         )
+    if user.has_perm("monitoring.view_reports"):
+        sections.append(
+            Section(
+                "reports",
+                _("Quarterly reports"),
+                _("Realisation against the signed targets, quarter by quarter, with evidence."),
+                reverse("monitoring:index"),
+            )
+        )
+    if user.has_perm("monitoring.view_dashboards"):
+        sections.append(
+            Section(
+                "dashboards",
+                _("Dashboards"),
+                _("Achievement by band, late reports, units ranked, themes: for the wall."),
+                reverse("dashboards:city"),
+            )
+        )
     if user.has_perm("lelang.view_auditentry"):
         sections.append(
             Section(

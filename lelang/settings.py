@@ -306,6 +306,21 @@ LELANG_CITY_NAME = os.environ.get("LELANG_CITY_NAME", "Pemerintah Kota Malang")
 # The planning agency that runs the auction, as the city calls it ("Bappeda"; Malang's
 # was "Barenlitbang" in 2018, which the demo uses: see the Makefile's run target).
 LELANG_PLANNING_AGENCY = os.environ.get("LELANG_PLANNING_AGENCY", "").strip() or "Bappeda"
+# Mail (reminders, escalations): printed on the console in development; a real
+# deployment sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_*.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lelang-kinerja@localhost")
+
 # Documents (contracts): where they are signed, who the second party is, and the
 # address printed in each page's QR code (the public verification page lives there).
 LELANG_CITY_PLACE = os.environ.get("LELANG_CITY_PLACE", "Malang")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", views.auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("language/", views.language_set, name="language_set"),
+    path("notifikasi/", views.notifications, name="notifications"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export/", views.audit_export, name="audit_export"),
     path("opd/", include("opd.urls")),

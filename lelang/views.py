@@ -13,7 +13,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from lelang.audit import audit_record, describe_report, verify_chain
@@ -26,7 +26,7 @@ from lelang.audit_log import (
     unit_filter,
 )
 from lelang.forms import AuditFilterForm, LoginForm
-from lelang.models import AuditEntry
+from lelang.models import AuditEntry, Notification
 from lelang.navigation import sections_for
 from lelang.roles import planning_agency
 from lelang.spreadsheet import csv_text
@@ -181,3 +181,15 @@ def server_error(request):
     runs no context processors: the database they query may be what failed."""
     html = loader.get_template("500.html").render({"planning_agency": planning_agency()})
     return HttpResponseServerError(html)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notifications(request):
+    """The person's own notifications, newest first; POST marks them all read."""
+    mine = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    page = Paginator(mine, 30).get_page(request.GET.get("page"))
+    return render(request, "lelang/notifications.html", {"page": page})

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401  (routes added by the dashboards)
+from django.urls import path
+
+from . import dashboard_views as views
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.city, name="city"),
+    path("opd/<slug:code>/", views.opd, name="opd"),
+    path("tema/<slug:code>/", views.theme, name="theme"),
+]

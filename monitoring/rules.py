@@ -48,8 +48,14 @@ def quarter_is_open(user, report) -> bool:
     return report is not None and not report.quarter.is_closed
 
 
+@rules.predicate
+def belongs_to_a_unit(user) -> bool:
+    return bool(member_opd_ids(user))
+
+
 rules.add_perm(
-    "monitoring.view_reports", reads_every_report | has_role(Role.OPD_HEAD, Role.OPD_STAFF)
+    "monitoring.view_reports",
+    reads_every_report | (has_role(Role.OPD_HEAD, Role.OPD_STAFF) & belongs_to_a_unit),
 )
 rules.add_perm("monitoring.view_report", reads_every_report | is_member_of_report_unit)
 rules.add_perm(

@@ -11,13 +11,22 @@ EXPECTED_SECTIONS = {
         "Tinjauan ruang data",
         "Sesi lelang",
         "Dokumen",
+        "Laporan triwulanan",
+        "Dasbor",
         "Log audit",
         "Administrasi",
     ],
-    "mayor": ["Perangkat daerah (OPD)", "Sesi lelang", "Dokumen"],
-    "dinkes_head": ["Ruang data", "OPD saya", "Dokumen"],
-    "dinkes_staff": ["Ruang data", "OPD saya"],
-    "inspector": ["Perangkat daerah (OPD)", "Sesi lelang", "Dokumen", "Log audit"],
+    "mayor": ["Perangkat daerah (OPD)", "Sesi lelang", "Dokumen", "Laporan triwulanan", "Dasbor"],
+    "dinkes_head": ["Ruang data", "OPD saya", "Dokumen", "Laporan triwulanan"],
+    "dinkes_staff": ["Ruang data", "OPD saya", "Laporan triwulanan"],
+    "inspector": [
+        "Perangkat daerah (OPD)",
+        "Sesi lelang",
+        "Dokumen",
+        "Laporan triwulanan",
+        "Dasbor",
+        "Log audit",
+    ],
 }
 
 

@@ -24,6 +24,8 @@ def test_bappeda_sees_units_audit_and_administration(client, operator):
         "review",
         "sessions",
         "documents",
+        "reports",
+        "dashboards",
         "audit",
         "admin",
     ]
@@ -31,22 +33,35 @@ def test_bappeda_sees_units_audit_and_administration(client, operator):
 
 
 def test_panel_sees_units_and_sessions(client, mayor):
-    assert _section_keys(client, mayor) == ["opd", "sessions", "documents"]
+    assert _section_keys(client, mayor) == [
+        "opd",
+        "sessions",
+        "documents",
+        "reports",
+        "dashboards",
+    ]
 
 
 def test_inspector_sees_units_and_audit(client, inspector):
-    assert _section_keys(client, inspector) == ["opd", "sessions", "documents", "audit"]
+    assert _section_keys(client, inspector) == [
+        "opd",
+        "sessions",
+        "documents",
+        "reports",
+        "dashboards",
+        "audit",
+    ]
 
 
 def test_opd_head_sees_own_unit(client, dinkes_head, dinkes):
     body = _home(client, dinkes_head)
-    assert _section_keys(client, dinkes_head) == ["data_room", "opd", "documents"]
+    assert _section_keys(client, dinkes_head) == ["data_room", "opd", "documents", "reports"]
     assert dinkes.get_absolute_url() in body
     assert "Kepala Dinas Kesehatan" in body
 
 
 def test_opd_staff_sees_own_unit(client, dinkes_staff, dinkes):
-    assert _section_keys(client, dinkes_staff) == ["data_room", "opd"]
+    assert _section_keys(client, dinkes_staff) == ["data_room", "opd", "reports"]
     assert dinkes.get_absolute_url() in _home(client, dinkes_staff)
 
 
