@@ -415,6 +415,13 @@ class Indicator(DataRoomPart, models.Model):
         blank=True,
         help_text=_("For a ratio: per how many, e.g. 100000 for “per 100.000 kelahiran hidup”."),
     )
+    is_public = models.BooleanField(
+        _("shown on the public page"),
+        default=False,
+        help_text=_(
+            "Bappeda marks the indicators whose signed target and realisation the public sees."
+        ),
+    )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=4)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
