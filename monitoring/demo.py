@@ -5,7 +5,8 @@ events), idempotent (a unit's quarter that has a report is left alone). They spr
 over the Permendagri bands; one unit reports late every quarter (Dinas Perhubungan),
 one report is returned with a comment (Dinas Perindustrian, TW IV 2020), the last
 quarter of Kecamatan Sukun is still a draft, and the maternal mortality ratio of
-Dinas Kesehatan is reported as deaths and live births.
+Dinas Kesehatan is reported as deaths and live births. The theme indicators (maternal
+mortality, stunting, poverty) are marked for the public page.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ def seed_reports(result: SeedResult) -> None:
         for year in YEARS:
             for number in (1, 2, 3, 4):
                 _report(opd, year, number, lines, head, reviewer, result)
+    # The themes the city carries together are what Bappeda shows the public.
+    Indicator.objects.filter(
+        program__data_room__opd__is_demo=True, theme__isnull=False, is_public=False
+    ).update(is_public=True)
 
 
 def _head_user(opd):
