@@ -19,6 +19,7 @@ from auctions.demo import seed_sessions
 from contracts.demo import seed_documents
 from lelang.audit import audit_record
 from lelang.roles import Role
+from monitoring.consequence_demo import seed_consequences
 from monitoring.demo import seed_reports
 from opd.demo import seed_data_rooms
 from opd.models import Official, Opd, Position, Tenure
@@ -473,6 +474,7 @@ def seed_demo() -> SeedResult:
     seed_sessions(result)
     seed_documents(result)
     seed_reports(result)
+    seed_consequences(result)
     if result.changed:
         audit_record(action="demo.seed", after=result.created, object_repr="seed_demo")
     return result

@@ -28,6 +28,7 @@ urlpatterns = [
     path("dokumen/", include("contracts.urls")),
     path("pemantauan/", include("monitoring.urls")),
     path("dasbor/", include("monitoring.dashboard_urls")),
+    path("publik/", include("monitoring.public_urls")),
     path("verifikasi/<str:token>/", contract_views.verify, name="verify"),
     path(
         "layar/<str:token>/dokumen/<int:pk>.png",

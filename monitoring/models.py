@@ -250,3 +250,95 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Sanction(models.Model):
+    """A consequence of the quarterly results (DESIGN.md §8): a rompi, a recommendation
+    to hand the position to someone else, or a public recognition.
+
+    The rules in ``monitoring.consequences`` propose one per rule, unit and period
+    (``quarter`` 0 is the whole year); the panel confirms or dismisses it.
+    """
+
+    class Kind(models.TextChoices):
+        ROMPI = "rompi", _("Rompi (vest)")
+        HANDOVER = "handover", _("Recommendation to hand the position to someone else")
+        RECOGNITION = "recognition", _("Public recognition")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    class Rule(models.TextChoices):
+        VERY_LOW_TWICE = "very_low_twice", _("Very low band two quarters running")
+        LATE_REPORT = "late_report", _("Report late")
+        ALL_TARGETS_MET = "all_targets_met", _("Every indicator at or above target for the year")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    opd = models.ForeignKey(
+        "opd.Opd", verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="+"
+    )
+    official = models.ForeignKey(
+        "opd.Official",
+        verbose_name=_("official"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), default=0, help_text=_("0 for the whole year.")
+    )
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices, blank=True)
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    vest_words = models.CharField(_("words on the back"), max_length=40, blank=True)
+    starts_on = models.DateField(_("worn from"), null=True, blank=True)
+    ends_on = models.DateField(_("worn until"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "opd__name", "pk"]
+        verbose_name = _("sanction or reward")
+        verbose_name_plural = _("sanctions and rewards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "opd", "year", "quarter"],
+                condition=~Q(rule=""),
+                name="sanction_once_per_rule_unit_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=0) & Q(quarter__lte=4), name="sanction_quarter_0_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="sanction_worn_until_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.opd} — {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        if self.quarter:
+            return f"TW {ROMAN[self.quarter]} {self.year}"
+        return str(self.year)

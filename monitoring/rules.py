@@ -72,3 +72,30 @@ rules.add_perm("monitoring.view_dashboards", reads_every_report)
 rules.add_perm("monitoring", reads_every_report)
 for model in ("quarter", "reportline", "evidence"):
     rules.add_perm(f"monitoring.view_{model}", reads_every_report)
+
+# Reward and punishment (monitoring.consequences): the readers of every report see
+# every proposal; a unit's people see only their own unit's confirmed ones; only the
+# panel decides, and only while a proposal is open.
+
+
+@rules.predicate
+def sanction_is_proposed(user, sanction) -> bool:
+    return sanction is not None and sanction.status == sanction.Status.PROPOSED
+
+
+@rules.predicate
+def sanction_is_confirmed(user, sanction) -> bool:
+    return sanction is not None and sanction.status == sanction.Status.CONFIRMED
+
+
+rules.add_perm("monitoring.view_all_sanctions", reads_every_report)
+rules.add_perm(
+    "monitoring.view_sanctions",
+    reads_every_report | (has_role(Role.OPD_HEAD, Role.OPD_STAFF) & belongs_to_a_unit),
+)
+rules.add_perm(
+    "monitoring.view_sanction",
+    reads_every_report | (is_member_of_report_unit & sanction_is_confirmed),
+)
+rules.add_perm("monitoring.decide_sanction", has_role(Role.PANEL) & sanction_is_proposed)
+rules.add_perm("monitoring.propose_sanctions", has_role(Role.PANEL, Role.BAPPEDA))
