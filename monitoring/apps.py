@@ -9,4 +9,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Quarterly monitoring")
 
     def ready(self):
+        from contracts.evidence import register_evidence
         from monitoring import rules  # noqa: F401  (permissions)
+        from monitoring.evidence_pack import quarterly_evidence
+
+        register_evidence(quarterly_evidence)

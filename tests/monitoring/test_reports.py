@@ -192,3 +192,34 @@ def test_quarters_are_unique(db):
     services.quarter_get(2020, 2)
     services.quarter_get(2020, 2)
     assert Quarter.objects.filter(year=2020, number=2).count() == 1
+
+
+def test_the_evidence_pack_carries_the_reports_and_their_files(
+    client, report, dinkes_staff, dinkes_head, operator, inspector, settings, tmp_path
+):
+    import csv
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    fill(report, dinkes_staff)
+    line = report.lines.first()
+    services.evidence_add(line=line, upload=SimpleUploadedFile("rekap.png", PNG), user=dinkes_staff)
+    services.report_submit(report=report, user=dinkes_head)
+    services.report_review(report=report, user=operator)
+    client.force_login(inspector)
+    response = client.get(reverse("contracts:evidence"))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = archive.namelist()
+    assert "dinkes/laporan-triwulan/2019-TW1.csv" in names
+    evidence = [n for n in names if n.startswith("dinkes/laporan-triwulan/2019-TW1-bukti/")]
+    assert len(evidence) == 1 and archive.read(evidence[0]) == PNG
+    rows = list(
+        csv.reader(
+            io.StringIO(archive.read("dinkes/laporan-triwulan/2019-TW1.csv").decode("utf-8-sig"))
+        )
+    )
+    assert rows[0][0] == "Indikator" and len(rows) == 1 + report.lines.count()
+    assert {r[4] for r in rows[1:]} == {"45.0000"}
