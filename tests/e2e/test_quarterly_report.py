@@ -3,11 +3,14 @@
 Dinas Kesehatan's staff open TW I 2021 (on the pact signed on 8 December 2018), enter
 every realisation (one with an evidence file), the head submits, Bappeda returns one
 line with a comment, the staff fix it, the head submits again, Bappeda verifies, and
-the city dashboard counts the unit's indicators in their bands.
+the city dashboard counts the unit's indicators in their bands, its Excel carries the
+figures, and the mayor confirms a proposed rompi.
 """
 
+import io
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -97,6 +100,7 @@ def test_a_quarter_reported_returned_fixed_verified_and_counted(browser, live_ap
 
     head.goto(REPORT)
     head.get_by_role("button", name="Ajukan laporan").click()
+    expect(head.locator("#report-status")).to_contain_text("Diajukan")
     bappeda.goto(REPORT)
     bappeda.get_by_role("button", name="Verifikasi").click()
     expect(bappeda.locator("#report-status")).to_contain_text("Terverifikasi")
@@ -109,6 +113,29 @@ def test_a_quarter_reported_returned_fixed_verified_and_counted(browser, live_ap
     bands = mayor.locator("#band-counts [data-count]")
     total = sum(int(bands.nth(i).get_attribute("data-count")) for i in range(bands.count()))
     assert total == int(re.sub(r"\D", "", counted.inner_text()))
+
+    # The Excel of these figures carries the unit's realisations.
+    href = mayor.locator("#export-xlsx").get_attribute("href")
+    workbook = openpyxl.load_workbook(io.BytesIO(mayor.request.get(href).body()), read_only=True)
+    cells = {
+        str(cell)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    }
+    assert "Dinas Kesehatan" in cells
+    assert {"45", "45.0", "48", "48.0"} & cells or any(c.startswith("45") for c in cells)
+
+    # The mayor confirms a proposed rompi.
+    mayor.goto("/dasbor/sanksi/?status=proposed")
+    mayor.locator("main table a").first.click()
+    form = mayor.locator("#confirm-form")
+    form.locator("select[name='words']").select_option("kinerja rendah")
+    form.locator("input[name='starts_on']").fill("2021-01-11")
+    form.locator("input[name='ends_on']").fill("2021-01-15")
+    form.get_by_role("button", name="Kukuhkan").click()
+    expect(mayor.locator(".messages")).to_contain_text("dikukuhkan")
 
     assert staff_errors + head_errors + bappeda_errors + mayor_errors == []
     for page in (staff, head, bappeda, mayor):
