@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from opd.models import Opd, Theme
 
 from . import achievement, dashboard_charts, dashboards
+from .models import Sanction
 
 VIEW = "monitoring.view_dashboards"
 
@@ -115,7 +116,19 @@ def opd(request, code):
     years = dashboards.available_years()
     data = dashboards.opd_scorecard(unit, _year(request, years))
     _with_charts(data.cards)
-    context = {"data": data, "years": years, "bands": achievement.BANDS}
+    # Its reward and punishment history: what the panel decided (one query).
+    decisions = list(
+        Sanction.objects.filter(opd=unit)
+        .exclude(status=Sanction.Status.PROPOSED)
+        .select_related("official")
+        .order_by("-year", "-quarter", "-pk")
+    )
+    context = {
+        "data": data,
+        "years": years,
+        "bands": achievement.BANDS,
+        "decisions": decisions,
+    }
     return render(request, "monitoring/dashboard_opd.html", context)
 
 

@@ -326,3 +326,20 @@ def test_the_demo_confirms_a_late_rompi_and_proposes_one_for_the_lowest(pact, di
     again = SeedResult()
     seed_consequences(again)
     assert again.created == {"sanction": 0} and Sanction.objects.count() == 2
+
+
+def test_the_scorecard_shows_the_decisions_not_the_proposals(client, proposed, mayor, dinkes):
+    url = reverse("dashboards:opd", args=[dinkes.code])
+    client.force_login(mayor)
+    assert "sanksi/" not in client.get(url).content.decode().split('id="decisions"')[1]
+    start = datetime.date(2020, 1, 6)
+    consequences.sanction_confirm(
+        sanction=proposed,
+        user=mayor,
+        vest_words="kinerja rendah",
+        starts_on=start,
+        ends_on=start + timedelta(days=4),
+    )
+    section = client.get(url).content.decode().split('id="decisions"')[1]
+    assert "kinerja rendah" in section
+    assert reverse("dashboards:sanction", args=[proposed.pk]) in section
