@@ -35,6 +35,7 @@ from auctions.states import ACTIVE_STATES, check_move
 from auctions.targets import IndicatorFacts, grid_warnings, offer_years, value_problem
 from lelang import events
 from lelang.audit import audit_record
+from lelang.passwords import confirm_password
 from lelang.roles import planning_agency
 from opd.selectors import holds_head_position
 from opd.services import acting_head_appoint, official_create
@@ -616,29 +617,6 @@ def _check_answerer(negotiation: Negotiation, user) -> None:
         )
 
 
-def _password_refused(*, user, offer: Offer, request) -> None:
-    """A wrong password on an answer: recorded in its own transaction (the answer's is
-    rolled back) and counted toward the account lockout, like a failed login."""
-    from django.contrib.auth.signals import user_login_failed
-
-    with transaction.atomic():
-        audit_record(
-            action="auctions.decision.bad_password", actor=user, obj=offer, request=request
-        )
-    if request is not None:
-        user_login_failed.send(
-            sender=__name__, credentials={"username": user.get_username()}, request=request
-        )
-
-
-def _locked_out(user, request) -> bool:
-    if request is None:
-        return False
-    from axes.handlers.proxy import AxesProxyHandler
-
-    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
-
-
 def decision_record(
     *,
     offer: Offer,
@@ -656,13 +634,14 @@ def decision_record(
     The password is checked before the transaction, so that a wrong one stays in the
     audit chain and counts toward the lockout although nothing else is written.
     """
-    if _locked_out(user, request):
-        raise ValidationError(
-            _("This account is locked after too many wrong passwords; try again later.")
-        )
-    if not user.check_password(password):
-        _password_refused(user=user, offer=offer, request=request)
-        raise ValidationError(_("The password is not correct; the answer was not recorded."))
+    confirm_password(
+        user,
+        password,
+        obj=offer,
+        action="auctions.decision.bad_password",
+        refused=_("The password is not correct; the answer was not recorded."),
+        request=request,
+    )
     return _decision_write(
         offer=offer,
         kind=kind,

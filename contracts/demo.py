@@ -25,6 +25,7 @@ from auctions.selectors import current_head_official
 from . import content as build
 from .models import Document, Signature
 from .seal import ensure_demo_certificate
+from .selectors import item_pacts_sealed
 from .services import PREFIX, seal_and_store
 
 if TYPE_CHECKING:
@@ -73,19 +74,8 @@ def seed_documents(result: SeedResult) -> None:
 def _items_signed() -> None:
     """A finished demo item whose accepted units all have their sealed pact is "signed"
     (as ``contracts.services`` moves it in the app)."""
-    items = AgendaItem.objects.filter(
-        session__is_demo=True, state=AgendaItem.State.ACCEPTED
-    ).prefetch_related("negotiations")
-    for item in items:
-        accepted = {n.pk for n in item.negotiations.all() if n.state == Negotiation.State.ACCEPTED}
-        sealed = set(
-            Document.objects.filter(
-                kind=Document.Kind.PACT,
-                negotiation_id__in=accepted,
-                status=Document.Status.SEALED,
-            ).values_list("negotiation_id", flat=True)
-        )
-        if accepted and accepted <= sealed:
+    for item in AgendaItem.objects.filter(session__is_demo=True, state=AgendaItem.State.ACCEPTED):
+        if item_pacts_sealed(item):
             AgendaItem.objects.filter(pk=item.pk).update(state=AgendaItem.State.SIGNED)
 
 

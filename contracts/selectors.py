@@ -114,3 +114,22 @@ def targets_in_force(opd_ids=None) -> dict[tuple[int, int], dict]:
                     "opd_id": pact.opd_id,
                 }
     return found
+
+
+def item_pacts_sealed(item) -> bool:
+    """Whether every unit that accepted on the agenda item has its pact sealed."""
+    from auctions.models import Negotiation
+
+    accepted = set(
+        Negotiation.objects.filter(item=item, state=Negotiation.State.ACCEPTED).values_list(
+            "pk", flat=True
+        )
+    )
+    sealed = set(
+        Document.objects.filter(
+            kind=Document.Kind.PACT,
+            negotiation_id__in=accepted,
+            status=Document.Status.SEALED,
+        ).values_list("negotiation_id", flat=True)
+    )
+    return bool(accepted) and accepted <= sealed

@@ -22,6 +22,7 @@ from auctions.models import Decision, Negotiation, Session
 from auctions.selectors import current_head_official
 from lelang import events
 from lelang.audit import audit_record, chain_head, client_ip
+from lelang.passwords import confirm_password
 from opd.models import Opd
 
 from . import content as build
@@ -29,6 +30,7 @@ from . import pdf
 from .models import Document, Signature
 from .rules import required_roles
 from .seal import SealNotConfigured, seal_pdf
+from .selectors import item_pacts_sealed
 
 logger = logging.getLogger(__name__)
 
@@ -230,18 +232,14 @@ def document_seal_pending(*, document: Document, user, request=None) -> Document
 
 
 def _check_password(user, password: str, document: Document, request) -> None:
-    if not user.check_password(password):
-        from django.contrib.auth.signals import user_login_failed
-
-        with transaction.atomic():
-            audit_record(
-                action="contracts.document.bad_password", actor=user, obj=document, request=request
-            )
-        if request is not None:
-            user_login_failed.send(
-                sender=__name__, credentials={"username": user.get_username()}, request=request
-            )
-        raise ValidationError(_("The password is not correct; nothing was signed."))
+    confirm_password(
+        user,
+        password,
+        obj=document,
+        action="contracts.document.bad_password",
+        refused=_("The password is not correct; nothing was signed."),
+        request=request,
+    )
 
 
 def document_sign(*, document: Document, user, password: str, request=None) -> Document:
@@ -305,19 +303,7 @@ def _item_signed_when_complete(document: Document, *, user, request) -> None:
     from auctions import services as auction_services
 
     item = document.negotiation.item
-    accepted = set(
-        Negotiation.objects.filter(item=item, state=Negotiation.State.ACCEPTED).values_list(
-            "pk", flat=True
-        )
-    )
-    sealed = set(
-        Document.objects.filter(
-            kind=Document.Kind.PACT,
-            negotiation_id__in=accepted,
-            status=Document.Status.SEALED,
-        ).values_list("negotiation_id", flat=True)
-    )
-    if accepted and accepted <= sealed:
+    if item_pacts_sealed(item):
         auction_services.item_signed(item=item, user=user, request=request)
 
 

@@ -431,3 +431,14 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client, sealed, settin
     )
     assert response.status_code == 400
     assert "data-result" not in response.content.decode()
+
+
+def test_five_wrong_passwords_on_signing_lock_the_account(client, pact, dinkes_head):
+    client.force_login(dinkes_head)
+    url = reverse("contracts:sign", args=[pact.pk])
+    for _attempt in range(5):
+        client.post(url, {"password": "salah"})
+    assert AuditEntry.objects.filter(action="contracts.document.bad_password").count() == 5
+    response = client.post(url, {"password": PASSWORD})
+    assert "terkunci" in response.content.decode()
+    assert not Signature.objects.exists()
