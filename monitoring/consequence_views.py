@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import consequences
 from .models import Sanction
@@ -44,6 +44,7 @@ class DismissForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea)
 
 
+@require_GET
 @login_required
 @permission_required("monitoring.view_sanctions", raise_exception=True)
 def sanction_list(request):

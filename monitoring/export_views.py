@@ -11,12 +11,11 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
 from lelang.audit import audit_record
-from lelang.roles import Role
 from opd.models import Opd, Theme
-from opd.selectors import head_opd_ids
 
 from . import dashboards, exports
 from .dashboard_views import VIEW, FilterForm
+from .models import Report
 
 
 def _filters(request) -> dashboards.Filters:
@@ -96,9 +95,9 @@ def city_pdf(request):
 
 
 def may_export_unit(user, opd: Opd) -> bool:
-    if user.has_perm(VIEW):
-        return True
-    return user.role == Role.OPD_HEAD and opd.pk in head_opd_ids(user)
+    """Who reads the unit's reports may take them as a PDF: the readers of every
+    report and the unit's own head and staff."""
+    return user.has_perm(VIEW) or user.has_perm("monitoring.view_report", Report(opd=opd))
 
 
 @require_GET

@@ -141,7 +141,17 @@ def test_who_exports(client, verified, role, status):  # noqa: F811
     assert client.get(XLSX, PERIOD).status_code == status
 
 
-def test_a_unit_head_exports_only_their_own_unit(client, verified, dinkes_head, dindik_head):  # noqa: F811
+def test_a_unit_exports_only_its_own_report(
+    client,
+    verified,  # noqa: F811
+    dinkes_head,
+    dinkes_staff,
+    dindik_head,
+):
+    client.force_login(dinkes_staff)
+    page = client.get(reverse("monitoring:report", args=["dinkes", 2019, 1]))
+    assert f"{OPD_PDF}?year=2019&amp;quarter=1" in page.content.decode()  # the report's link
+    assert client.get(OPD_PDF, PERIOD).status_code == 200
     client.force_login(dinkes_head)
     assert client.get(OPD_PDF, PERIOD).status_code == 200
     assert client.get(CITY_PDF, PERIOD).status_code == 403

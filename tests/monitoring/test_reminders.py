@@ -55,7 +55,7 @@ def test_a_reminder_a_week_before_then_late_notice_and_escalation(
     assert (after.late, after.escalations) == (2, 1)
     assert "report-escalate:2019-1:dinkes" in keys(operator)
     note = Notification.objects.get(user=operator)
-    assert note.url == reverse("monitoring:report", args=["dinkes", 2019, 1]) or note.url == ""
+    assert note.url == reverse("monitoring:report", args=["dinkes", 2019, 1])
 
 
 def test_nothing_once_submitted_or_the_quarter_closed(
@@ -86,5 +86,10 @@ def test_the_notification_page_lists_and_marks_read(client, signed, quarter, din
     assert "(1)" in home
     page = client.get(reverse("notifications"))
     assert "TW I 2019" in page.content.decode()
+    report = reverse("monitoring:report", args=["dinkes", 2019, 1])
+    assert f'href="{report}"' in page.content.decode()  # the reminder leads to the report
+    opened = client.get(report)
+    assert opened.status_code == 200 and opened.context["can_open"]
+    assert report in mail.outbox[0].body  # and so does its e-mail
     client.post(reverse("notifications"))
     assert not Notification.objects.filter(user=dinkes_staff, read_at__isnull=True).exists()
