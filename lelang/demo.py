@@ -302,6 +302,15 @@ def _people() -> list[Person]:
             role=Role.BAPPEDA,
         ),
         Person(
+            "Nadia Puspitasari, S.Si. (contoh)",
+            "diskominfo",
+            "Analis Data (Ngalam Command Center)",
+            False,
+            date(2018, 1, 2),
+            username="pemantau",
+            role=Role.MONITORING,
+        ),
+        Person(
             "Wulan Sekarsari, S.KM. (contoh)",
             "dinkes",
             "Analis Perencanaan Dinas Kesehatan",

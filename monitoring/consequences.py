@@ -40,7 +40,7 @@ from opd.models import Official, Tenure
 from opd.selectors import member_opd_ids
 
 from . import achievement, dashboards
-from .models import Quarter, Report, Sanction
+from .models import Quarter, Report, Sanction, days_late
 
 DEFAULT_LATE_DAYS = 14
 #: The words on the back of the rompi from the 2019 announcement (DESIGN.md §8).
@@ -174,11 +174,17 @@ def unit_averages(verified: list[dict]) -> dict[Key, Decimal | None]:
 
 
 def late_by_unit(year: int, today: datetime.date | None = None) -> dict[Key, int]:
-    """Days late per unit and quarter of ``year``: the first submission's, or until today."""
+    """Days late per unit and quarter of ``year`` (``models.days_late``): the first
+    submission's; never submitted, until the quarter was closed or until today."""
     today = today or timezone.localdate()
-    due = {
-        number: Quarter.default_due(year, number) for number in dashboards.QUARTER_NUMBERS
-    } | dict(Quarter.objects.filter(year=year).values_list("number", "due_date"))
+    due = {number: Quarter.default_due(year, number) for number in dashboards.QUARTER_NUMBERS}
+    closed: dict[int, datetime.date] = {}
+    for number, due_date, closed_at in Quarter.objects.filter(year=year).values_list(
+        "number", "due_date", "closed_at"
+    ):
+        due[number] = due_date
+        if closed_at is not None:
+            closed[number] = timezone.localtime(closed_at).date()
     submitted: dict[tuple[int, int], datetime.date | None] = {}
     for opd_id, number, when in Report.objects.filter(quarter__year=year, revision=1).values_list(
         "opd_id", "quarter__number", "submitted_at"
@@ -190,8 +196,12 @@ def late_by_unit(year: int, today: datetime.date | None = None) -> dict[Key, int
         for number in dashboards.QUARTER_NUMBERS:
             if Quarter(year=year, number=number).start > today:
                 continue
-            on = submitted.get((opd_id, number)) or today
-            late = (on - due[number]).days
+            late = days_late(
+                due[number],
+                submitted_on=submitted.get((opd_id, number)),
+                closed_on=closed.get(number),
+                today=today,
+            )
             if late > 0:
                 days[(opd_id, year, number)] = late
     return days

@@ -24,7 +24,7 @@ from contracts.selectors import targets_in_force
 from opd.models import Indicator, Opd, Theme
 
 from . import achievement
-from .models import ROMAN, Evidence, Quarter, Report, ReportLine
+from .models import ROMAN, Evidence, Quarter, Report, ReportLine, days_late
 
 QUARTER_NUMBERS = (1, 2, 3, 4)
 BAND_CODES = tuple(b.code for b in achievement.BANDS)
@@ -173,6 +173,7 @@ class CityData:
     trend: list[tuple[str, Decimal | None]]
     units: list[UnitRow]
     late: list[LateRow]
+    closed_on: datetime.date | None  # the quarter closed: a missing report is "not reported"
     refusals: list[RefusalRow]
     band_lines: list[dict]
 
@@ -242,8 +243,9 @@ def city_dashboard(filters: Filters) -> CityData:
     if filters.theme is not None:
         expected &= {r["report__opd_id"] for r in rows}
     statuses = _submitted_dates(expected | {r["report__opd_id"] for r in rows}, year, number)
-    due = Quarter.objects.filter(year=year, number=number).values_list("due_date", flat=True)
-    due_date = next(iter(due), None) or Quarter.default_due(year, number)
+    found = Quarter.objects.filter(year=year, number=number).values_list("due_date", "closed_at")
+    due_date, closed_at = next(iter(found), (Quarter.default_due(year, number), None))
+    closed_on = timezone.localtime(closed_at).date() if closed_at else None
     today = timezone.localdate()
     late = []
     awaiting_units = []
@@ -251,11 +253,9 @@ def city_dashboard(filters: Filters) -> CityData:
         status, submitted_on = statuses.get(opd_id, (None, None))
         if status == Report.Status.SUBMITTED:
             awaiting_units.append(opds[opd_id])
-        if submitted_on is not None:
-            if submitted_on > due_date:
-                late.append(LateRow(opds[opd_id], (submitted_on - due_date).days, submitted_on))
-        elif today > due_date:
-            late.append(LateRow(opds[opd_id], (today - due_date).days, None))
+        days = days_late(due_date, submitted_on=submitted_on, closed_on=closed_on, today=today)
+        if days:
+            late.append(LateRow(opds[opd_id], days, submitted_on))
     late.sort(key=lambda r: (-r.days_late, r.opd.name))
     awaiting_units.sort(key=lambda o: o.name)
 
@@ -281,6 +281,7 @@ def city_dashboard(filters: Filters) -> CityData:
         trend=trend,
         units=units,
         late=late,
+        closed_on=closed_on,
         refusals=refusals(opds, filters),
         band_lines=band_lines,
     )

@@ -4,7 +4,8 @@ INVENTED figures, flagged ``is_demo``, written with the ORM (no audit entries, n
 events), idempotent (a unit's quarter that has a report is left alone). They spread
 over the Permendagri bands; one unit reports late every quarter (Dinas Perhubungan),
 one report is returned with a comment (Dinas Perindustrian, TW IV 2020), the last
-quarter of Kecamatan Sukun is still a draft, and the maternal mortality ratio of
+quarter of Kecamatan Sukun is still a draft (that quarter is still open, the earlier
+ones are closed), and the maternal mortality ratio of
 Dinas Kesehatan is reported as deaths and live births. The theme indicators (maternal
 mortality, stunting, poverty) are marked for the public page.
 """
@@ -36,6 +37,7 @@ YEARS = (2019, 2020)
 LATE_UNIT = "dishub"
 RETURNED = ("disperin", 2020, 4)
 DRAFT = ("kec-sukun", 2020, 4)
+OPEN_QUARTER = (2020, 4)
 REVIEWER = "bappeda"
 BIRTHS_PER_QUARTER = Decimal(3600)  # live births in Kota Malang, roughly, per quarter
 
@@ -60,6 +62,16 @@ def seed_reports(result: SeedResult) -> None:
         for year in YEARS:
             for number in (1, 2, 3, 4):
                 _report(opd, year, number, lines, head, reviewer, result)
+    # Bappeda closed every quarter three weeks after its due date, except the last one,
+    # which is still open: Kecamatan Sukun can still submit its draft, late.
+    for quarter in Quarter.objects.filter(is_demo=True, closed_at__isnull=True).exclude(
+        year=OPEN_QUARTER[0], number=OPEN_QUARTER[1]
+    ):
+        quarter.closed_at = datetime.combine(
+            quarter.due_date + timedelta(days=21), time(16), tzinfo=JAKARTA
+        )
+        quarter.closed_by = reviewer
+        quarter.save(update_fields=["closed_at", "closed_by"])
     # The themes the city carries together are what Bappeda shows the public.
     Indicator.objects.filter(
         program__data_room__opd__is_demo=True, theme__isnull=False, is_public=False

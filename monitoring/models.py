@@ -28,6 +28,20 @@ class FrozenReport(Exception):
     """Raised on an attempt to change a verified report or its lines."""
 
 
+def days_late(
+    due: datetime.date,
+    *,
+    submitted_on: datetime.date | None,
+    closed_on: datetime.date | None,
+    today: datetime.date,
+) -> int:
+    """Days a quarter's report came after its due date: until it was submitted; never
+    submitted, until the quarter was closed (no report is taken after that), or until
+    today while it is still open. Never negative."""
+    end = submitted_on or closed_on or today
+    return max((end - due).days, 0)
+
+
 class Quarter(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveSmallIntegerField(
@@ -161,11 +175,18 @@ class Report(models.Model):
 
     @property
     def days_late(self) -> int:
-        """Days after the due date it was submitted (or, not yet submitted, until today)."""
+        """Days after the due date it was submitted (see :func:`days_late`)."""
         from django.utils import timezone
 
-        when = self.submitted_at or timezone.now()
-        return max((timezone.localtime(when).date() - self.quarter.due_date).days, 0)
+        def local(moment):
+            return timezone.localtime(moment).date() if moment else None
+
+        return days_late(
+            self.quarter.due_date,
+            submitted_on=local(self.submitted_at),
+            closed_on=local(self.quarter.closed_at),
+            today=timezone.localdate(),
+        )
 
 
 class ReportLine(models.Model):

@@ -40,7 +40,7 @@ def test_it_loads_the_malang_units_and_one_login_per_role():
         assert head.official.user.role == "opd_head"
         assert head.official.name.endswith("(contoh)")
     roles = set(User.objects.filter(is_demo=True).values_list("role", flat=True))
-    assert roles == {"bappeda", "panel", "opd_head", "opd_staff", "inspector"}
+    assert roles == {"bappeda", "panel", "opd_head", "opd_staff", "inspector", "monitoring"}
     assert all("(contoh)" in u.name for u in User.objects.filter(is_demo=True))
     assert all(o.name.endswith("(contoh)") for o in Official.objects.filter(is_demo=True))
     nips = [o.nip for o in Official.objects.filter(is_demo=True) if o.nip]

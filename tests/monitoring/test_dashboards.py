@@ -1,5 +1,6 @@
 """The dashboards: who sees them, what they count, and a constant number of queries."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from lelang.roles import Role
 from monitoring import dashboards, services
 from monitoring.management.commands.bench_dashboard import seed
+from monitoring.models import Quarter, days_late
 from opd.models import Indicator, Theme
 from tests.factories import PASSWORD, UserFactory
 from tests.monitoring.test_reports import fill
@@ -70,6 +72,38 @@ def test_late_reports_and_units_that_never_reported(verified, dinkes):
     # TW II 2019: signed, nothing submitted, long past due.
     data = dashboards.city_dashboard(dashboards.Filters(year=2019, quarter=2))
     assert [(r.opd, r.submitted_on) for r in data.late] == [(dinkes, None)]
+    assert data.closed_on is None
+
+
+def test_a_closed_quarter_stops_the_count(verified, dinkes, operator, client, mayor):
+    """Not submitted and the quarter closed on 31 July 2019: late from the due date
+    (10 July) to the closing, not to today; shown as "not reported"."""
+    quarter = services.quarter_get(2019, 2)
+    services.quarter_close(quarter=quarter, user=operator)
+    Quarter.objects.filter(pk=quarter.pk).update(
+        closed_at=datetime.datetime(2019, 7, 31, 16, tzinfo=datetime.UTC)
+    )
+    data = dashboards.city_dashboard(dashboards.Filters(year=2019, quarter=2))
+    assert [(r.opd, r.days_late) for r in data.late] == [(dinkes, 21)]
+    assert data.closed_on == datetime.date(2019, 7, 31)
+    client.force_login(mayor)
+    page = client.get(CITY, {"year": 2019, "quarter": 2})
+    assert "tidak melapor (triwulan ditutup 31/07/2019)" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("submitted_on", "closed_on", "today", "days"),
+    [
+        (datetime.date(2019, 4, 9), None, datetime.date(2020, 1, 1), 0),  # on time
+        (datetime.date(2019, 4, 22), None, datetime.date(2020, 1, 1), 12),  # 12 days late
+        (None, None, datetime.date(2019, 4, 15), 5),  # still open: until today
+        (None, datetime.date(2019, 5, 1), datetime.date(2020, 1, 1), 21),  # until the closing
+        (None, None, datetime.date(2019, 4, 1), 0),  # not due yet
+    ],
+)
+def test_days_late(submitted_on, closed_on, today, days):
+    due = datetime.date(2019, 4, 10)
+    assert days_late(due, submitted_on=submitted_on, closed_on=closed_on, today=today) == days
 
 
 def test_filters_by_unit_theme_and_band(verified, dinkes, dindik):
