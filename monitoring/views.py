@@ -354,6 +354,14 @@ def line_save(request, pk):
 def evidence_upload(request, pk):
     line = _line_for(request, pk)
     form = EvidenceForm(request.POST, request.FILES, line=line)
+    # The card is swapped whole: what was typed in the line's fields and not saved yet
+    # comes along (hx-include) and is shown again, still unsaved.
+    prefix = f"line-{line.pk}-"
+    typed = (
+        LineForm(request.POST, line=line)
+        if any(k.startswith(prefix) for k in request.POST)
+        else None
+    )
     if form.is_valid():
         try:
             services.evidence_add(
@@ -362,8 +370,8 @@ def evidence_upload(request, pk):
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            return _line_response(request, line)
-    return _line_response(request, line, evidence_form=form)
+            return _line_response(request, line, form=typed)
+    return _line_response(request, line, form=typed, evidence_form=form)
 
 
 @require_GET

@@ -265,3 +265,29 @@ def test_the_overviews(client, report, dinkes_staff, operator, inspector):
     assert 'id="overview-table"' in response.content.decode()
     assert "<html" not in response.content.decode()
     assert reverse("monitoring:quarter", args=[2019, 1]) not in response.content.decode()
+
+
+def test_an_upload_keeps_what_was_typed_and_not_saved(client, report, dinkes_staff, settings):
+    """The evidence form brings the line's unsaved fields along (hx-include): a file
+    refused for its size, or accepted, leaves the typed realisation on the card."""
+    staff = client_for(client, dinkes_staff)
+    line = report.lines.first()
+    url = reverse("monitoring:evidence_upload", args=[line.pk])
+    typed = {f"line-{line.pk}-realization": "47,5", f"line-{line.pk}-narrative": "Draf saya"}
+    page = staff.get(page_url()).content.decode()
+    assert f'hx-include="#line-form-{line.pk}"' in page and f'id="line-form-{line.pk}"' in page
+
+    settings.LELANG_UPLOAD_MAX_BYTES = 10
+    big = SimpleUploadedFile("besar.png", PNG, content_type="image/png")
+    response = staff.post(url, {**typed, f"evidence-{line.pk}-file": big}, headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "field__error" in body
+    assert 'value="47,5"' in body and "Draf saya" in body
+    assert not line.evidence.exists()
+
+    settings.LELANG_UPLOAD_MAX_BYTES = 10_000_000
+    small = SimpleUploadedFile("bukti.png", PNG, content_type="image/png")
+    body = staff.post(url, {**typed, f"evidence-{line.pk}-file": small}, headers=HX)
+    assert 'value="47,5"' in body.content.decode() and line.evidence.count() == 1
+    line.refresh_from_db()
+    assert line.realization is None  # shown again, not saved behind the user's back
