@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # Local development runs with debug on; production sets DJANGO_DEBUG=0 and a secret key.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test bench lint format messages check-system check-pdf clean
+.PHONY: run test bench lint format messages check-system check-pdf clean lock
 
 check-system:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -27,13 +27,30 @@ $(BIN)/python:
 	@$(MAKE) --no-print-directory check-system
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+# Dependencies come from the lock files (exact versions with hashes, `make lock`);
+# the project itself is installed on top, without resolving anything again.
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+$(VENV)/.installed-run: requirements/run.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --require-hashes -r requirements/run.txt
+	$(PIP) install --quiet --no-deps -e .
+	$(PIP) check
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+$(VENV)/.installed-test: requirements/test.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --require-hashes -r requirements/test.txt
+	$(PIP) install --quiet --no-deps -e .
+	$(PIP) check
 	@touch $@ $(VENV)/.installed-run
+
+# Re-resolve the lock files after a change to pyproject.toml's dependencies (keeps the
+# other pins); `make lock UPGRADE=1` moves every pin to the newest allowed release.
+LOCK_VENV := $(VENV)-lock
+PIP_COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+  --no-emit-index-url --no-emit-trusted-host --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: | $(BIN)/python
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet pip-tools; }
+	$(PIP_COMPILE) -o requirements/run.txt pyproject.toml
+	$(PIP_COMPILE) --extra test -o requirements/test.txt pyproject.toml
 
 # Ctrl+C (or SIGTERM) ends the live screens' streams at once (lelang/events.py), so the
 # server stops within a second; any other request still running after 3 s is cut off.
@@ -53,6 +70,7 @@ test: $(VENV)/.installed-test
 
 # Performance figures (DESIGN.md §6), printed as one line each; needs PostgreSQL on 127.0.0.1.
 bench: $(VENV)/.installed-test
+	@$(BIN)/python -c 'import os, platform; print(f"machine cores={os.cpu_count()} python={platform.python_version()} system={platform.system()}-{platform.machine()}")'
 	$(BIN)/python manage.py bench_live $(BENCH_ARGS)
 	$(BIN)/python manage.py bench_excel
 	$(BIN)/python manage.py bench_documents
@@ -72,4 +90,4 @@ messages: $(VENV)/.installed-test
 	$(BIN)/python manage.py compilemessages --locale id --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) staticfiles .pytest_cache .ruff_cache

@@ -16,7 +16,6 @@ version, a refusal flags the position, an item concludes once every unit has).
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -35,10 +34,8 @@ from auctions.models import (
 )
 from auctions.selectors import current_head_official, ready_indicators
 from auctions.targets import linear_trajectory, offer_years
+from lelang.demo import DEMO_PASSWORD, DemoConflict, SeedResult
 from opd.models import DataRoom, Indicator, Opd, Period, Theme
-
-if TYPE_CHECKING:  # lelang.demo imports this module, so only import it lazily
-    from lelang.demo import SeedResult
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 PERIOD_NAME = "RPJMD 2018–2023"
@@ -251,9 +248,8 @@ RESERVE = {
 }
 
 
-def seed_sessions(result: "SeedResult") -> None:
+def seed_sessions(result: SeedResult) -> None:
     """Create whatever demo auction, sessions, items and negotiations are missing."""
-    from lelang.demo import DemoConflict  # here, not on top: lelang.demo imports us
 
     real = Auction.objects.filter(name=AUCTION_NAME, is_demo=False).first()
     if real is not None:
@@ -280,7 +276,7 @@ def seed_sessions(result: "SeedResult") -> None:
                 _waiting_item(follow_up, order, opd_code, theme_code, time_box, result)
 
 
-def _session(auction: Auction, spec: dict, result: "SeedResult") -> Session:
+def _session(auction: Auction, spec: dict, result: SeedResult) -> Session:
     session = Session.objects.filter(auction=auction, title=spec["title"]).first()
     result.add("session", session is None)
     if session is None:
@@ -315,7 +311,7 @@ def _waiting_item(
     opd_code: str | None,
     theme_code: str | None,
     time_box: int,
-    result: "SeedResult",
+    result: SeedResult,
 ) -> None:
     unit = _unit(opd_code, theme_code)
     if not unit:
@@ -332,7 +328,7 @@ def _at(day: date, clock: time, minutes: int = 0) -> datetime:
     return datetime.combine(day, clock, tzinfo=JAKARTA) + timedelta(minutes=minutes)
 
 
-def _decided_item(session: Session, order: int, spec: dict, panel, result: "SeedResult") -> None:
+def _decided_item(session: Session, order: int, spec: dict, panel, result: SeedResult) -> None:
     """A day-1 item with its whole history, created only together with the item."""
     unit = _unit(spec.get("opd"), spec.get("theme"))
     if not unit:
@@ -426,11 +422,10 @@ def _negotiate(
     return negotiation
 
 
-def _appoint_acting(opd: Opd, at: datetime, result: "SeedResult"):
+def _appoint_acting(opd: Opd, at: datetime, result: SeedResult):
     """The Plt. appointed from the console after the refusal: a login, an official and
     an acting tenure of the head position from that day; the refusing head's tenure
     ends the day before (as ``opd.services.acting_head_appoint`` does)."""
-    from lelang.demo import DEMO_PASSWORD  # lazily: lelang.demo imports us
     from lelang.roles import Role
     from opd.models import Official, Position, Tenure
 
@@ -477,7 +472,7 @@ def _decide(
     years: list[int],
     indicators: list[Indicator],
     decided_at: datetime,
-    result: "SeedResult",
+    result: SeedResult,
 ) -> None:
     """The head's answer to one offer, with what it entails (as decision_record does)."""
     official = negotiation.official

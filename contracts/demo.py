@@ -12,7 +12,6 @@ audit entries or live events, like the rest of the demo.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,15 +20,13 @@ from django.db import transaction
 
 from auctions.models import AgendaItem, Decision, Negotiation, Session
 from auctions.selectors import current_head_official
+from lelang.demo import SeedResult
 
 from . import content as build
 from .models import Document, Signature
 from .seal import ensure_demo_certificate
 from .selectors import item_pacts_sealed
 from .services import PREFIX, seal_and_store
-
-if TYPE_CHECKING:
-    from lelang.demo import SeedResult
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 SIGNING_DAY = datetime(2018, 12, 8, 9, 30, tzinfo=JAKARTA)

@@ -159,8 +159,6 @@ class Document(models.Model):
 
     def awaits(self, role: str) -> bool:
         """Whether the draft needs ``role``'s signature next (the head signs first)."""
-        from contracts.rules import required_roles
-
         if self.is_sealed:
             return False
         roles = required_roles(self.kind)
@@ -213,3 +211,13 @@ class Signature(models.Model):
 
     def delete(self, *args, **kwargs):
         raise FrozenDocument(f"signature #{self.pk} cannot be deleted")
+
+
+def required_roles(kind: str) -> tuple[str, ...]:
+    """The signatures a document of ``kind`` needs before it is sealed, in order."""
+    return {
+        Document.Kind.PACT: (Signature.Role.HEAD, Signature.Role.MAYOR),
+        Document.Kind.REFUSAL: (Signature.Role.HEAD,),
+        Document.Kind.AGREEMENT: (Signature.Role.HEAD, Signature.Role.MAYOR),
+        Document.Kind.MINUTES: (),
+    }[kind]

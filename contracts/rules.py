@@ -11,17 +11,7 @@ import rules
 from lelang.roles import Role, is_bappeda, is_inspector, is_opd_head, is_panel, sees_everything
 from opd.selectors import holds_head_position, member_opd_ids
 
-from .models import Document, Signature
-
-
-def required_roles(kind: str) -> tuple[str, ...]:
-    """The signatures a document of ``kind`` needs before it is sealed, in order."""
-    return {
-        Document.Kind.PACT: (Signature.Role.HEAD, Signature.Role.MAYOR),
-        Document.Kind.REFUSAL: (Signature.Role.HEAD,),
-        Document.Kind.AGREEMENT: (Signature.Role.HEAD, Signature.Role.MAYOR),
-        Document.Kind.MINUTES: (),
-    }[kind]
+from .models import Signature
 
 
 @rules.predicate

@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .models import Document, Signature
-from .rules import required_roles
+from .models import Document, Signature, required_roles
 
 
 def page_image_name(document: Document) -> str:
@@ -114,6 +113,20 @@ def targets_in_force(opd_ids=None) -> dict[tuple[int, int], dict]:
                     "opd_id": pact.opd_id,
                 }
     return found
+
+
+def units_bound_in(year: int, opd_ids=None) -> set[int]:
+    """The units with a signed target in force for ``year`` (one query, no values
+    built: the dashboards ask this for every page)."""
+    pacts = in_force(Document.objects.filter(kind=Document.Kind.PACT))
+    if opd_ids is not None:
+        pacts = pacts.filter(opd_id__in=opd_ids)
+    key = str(year)
+    return {
+        opd_id
+        for opd_id, content in pacts.values_list("opd_id", "content")
+        if any(key in row["targets"] for row in content.get("indicators", []))
+    }
 
 
 def item_pacts_sealed(item) -> bool:

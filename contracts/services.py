@@ -27,8 +27,7 @@ from opd.models import Opd
 
 from . import content as build
 from . import pdf
-from .models import Document, Signature
-from .rules import required_roles
+from .models import Document, Signature, required_roles
 from .seal import SealNotConfigured, seal_pdf
 from .selectors import item_pacts_sealed
 

@@ -12,16 +12,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.db.models import Q
 
-from auctions.demo import seed_sessions
-from contracts.demo import seed_documents
-from lelang.audit import audit_record
 from lelang.roles import Role
-from monitoring.consequence_demo import seed_consequences
-from monitoring.demo import seed_reports
-from opd.demo import seed_data_rooms
 from opd.models import Official, Opd, Position, Tenure
 
 DEMO_PASSWORD = "Demo-Lelang-2018"
@@ -421,16 +414,16 @@ def _conflicts(people: list[Person]) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def seed_demo() -> SeedResult:
-    """Create whatever demo rows are missing; leave existing ones exactly as they are."""
+def seed_people(result: SeedResult) -> None:
+    """The units, their positions and the demo people (the first part of the demo,
+    ``manage.py seed_demo`` orders the rest). Stops before changing anything if a real
+    row already uses a demo code, username or NIP."""
     User = get_user_model()
     people = _people()
     problems = _conflicts(people)
     if problems:
         raise DemoConflict(", ".join(problems))
 
-    result = SeedResult()
     units = {}
     for code, name, short, kind, head_title, _head, _username in UNITS:
         opd, created = Opd.objects.get_or_create(
@@ -479,14 +472,6 @@ def seed_demo() -> SeedResult:
             defaults={"end_date": person.end, "is_acting": person.acting},
         )
         result.add("tenure", created)
-    seed_data_rooms(result)
-    seed_sessions(result)
-    seed_documents(result)
-    seed_reports(result)
-    seed_consequences(result)
-    if result.changed:
-        audit_record(action="demo.seed", after=result.created, object_repr="seed_demo")
-    return result
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -113,6 +113,8 @@ _PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 def to_decimal(value: object) -> Decimal | None:
     """``value`` as a finite ``Decimal``, or ``None`` when missing or not a plain number."""
+    if type(value) is Decimal:  # the common case: a database column
+        return value if value.is_finite() else None
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float):

@@ -13,19 +13,16 @@ reports), idempotent. Two rompi:
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from lelang.demo import SeedResult
 from opd.models import Opd
 
 from . import achievement, consequences
 from .models import Sanction
-
-if TYPE_CHECKING:
-    from lelang.demo import SeedResult
 
 LATE_UNIT = "dishub"
 DEMO_LATE_DAYS = 10

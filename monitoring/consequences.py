@@ -34,7 +34,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts.selectors import targets_in_force
+from contracts.selectors import units_bound_in
 from lelang.audit import audit_record
 from opd.models import Official, Tenure
 from opd.selectors import member_opd_ids
@@ -190,7 +190,7 @@ def late_by_unit(year: int, today: datetime.date | None = None) -> dict[Key, int
         "opd_id", "quarter__number", "submitted_at"
     ):
         submitted[(opd_id, number)] = timezone.localtime(when).date() if when else None
-    expected = {entry["opd_id"] for (_i, y), entry in targets_in_force().items() if y == year}
+    expected = units_bound_in(year)
     days: dict[Key, int] = {}
     for opd_id in expected | {opd for opd, _n in submitted}:
         for number in dashboards.QUARTER_NUMBERS:

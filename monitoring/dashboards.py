@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
-from contracts.selectors import targets_in_force
+from contracts.selectors import targets_in_force, units_bound_in
 from opd.models import Indicator, Opd, Theme
 
 from . import achievement
@@ -40,8 +40,6 @@ _LINE_FIELDS = (
     "indicator__name",
     "indicator__unit",
     "indicator__polarity",
-    "indicator__range_min",
-    "indicator__range_max",
     "indicator__theme_id",
     "target",
     "yearly_target",
@@ -81,8 +79,20 @@ def line_achievement(row: dict) -> Decimal | None:
     return achievement.achievement(row["target"], row["realization"], polarity)
 
 
+def _ranges() -> dict[int, tuple]:
+    """(low, high) of every range indicator, one query: the few range indicators are
+    looked up here instead of two more decimal columns on every line."""
+    return {
+        pk: (low, high)
+        for pk, low, high in Indicator.objects.filter(polarity=achievement.RANGE).values_list(
+            "pk", "range_min", "range_max"
+        )
+    }
+
+
 def _verified_rows(rows) -> list[dict]:
     """Per (unit, quarter) the lines of the newest verified revision only."""
+    ranges = _ranges() if any(r["indicator__polarity"] == achievement.RANGE for r in rows) else {}
     newest: dict[tuple, int] = {}
     for row in rows:
         if row["report__status"] != Report.Status.VERIFIED:
@@ -96,6 +106,9 @@ def _verified_rows(rows) -> list[dict]:
             row["report__status"] == Report.Status.VERIFIED
             and newest[key] == row["report__revision"]
         ):
+            if row["indicator__polarity"] == achievement.RANGE:
+                low, high = ranges.get(row["indicator_id"], (None, None))
+                row["indicator__range_min"], row["indicator__range_max"] = low, high
             row["achievement"] = line_achievement(row)
             row["band"] = achievement.band(row["achievement"])
             kept.append(row)
@@ -237,7 +250,7 @@ def city_dashboard(filters: Filters) -> CityData:
     units.sort(key=lambda u: (u.average is None, -(u.average or 0), u.opd.name))
 
     # Units expected to report: those with a signed target for the year.
-    expected = {entry["opd_id"] for (_i, y), entry in targets_in_force().items() if y == year}
+    expected = units_bound_in(year)
     if filters.opd is not None:
         expected &= {filters.opd.pk}
     if filters.theme is not None:

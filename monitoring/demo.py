@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -23,14 +22,12 @@ from django.db import transaction
 
 from contracts.models import Document
 from contracts.selectors import targets_in_force
+from lelang.demo import SeedResult
 from opd.models import Indicator, Opd
 
 from . import achievement
 from .models import Quarter, Report, ReportLine
 from .services import _quarter_target
-
-if TYPE_CHECKING:
-    from lelang.demo import SeedResult
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 YEARS = (2019, 2020)

@@ -6,7 +6,7 @@ from a neighbouring region, the province, the nation or a standard) but none of
 them is an official statistic, and the sources named are only examples of where
 a unit would look.
 
-``seed_data_rooms`` runs inside ``lelang.demo.seed_demo`` once the demo units
+``seed_data_rooms`` runs in ``manage.py seed_demo`` once the demo units
 exist. Like the rest of the demo it is idempotent: rows are looked up by their
 natural keys and only missing ones are created; nothing existing is changed.
 A data room whose unit is not a demo unit is left alone, and a data room that is
@@ -20,12 +20,12 @@ every room, so the demo's ready rooms pass the checklist.
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from lelang.demo import UNITS, DemoConflict, SeedResult
 from opd.models import (
     CaseExample,
     Comparator,
@@ -42,9 +42,6 @@ from opd.models import (
     Theme,
 )
 from opd.services import data_room_snapshot
-
-if TYPE_CHECKING:  # lelang.demo imports this module, so only import it lazily
-    from lelang.demo import SeedResult
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 S = DataRoom.Status
@@ -2684,9 +2681,8 @@ def data_room_conflicts() -> list[str]:
     return problems
 
 
-def seed_data_rooms(result: "SeedResult") -> None:
+def seed_data_rooms(result: SeedResult) -> None:
     """Create whatever demo period, themes and data rooms are missing."""
-    from lelang.demo import UNITS, DemoConflict  # here, not on top: lelang.demo imports us
 
     problems = data_room_conflicts()
     if problems:
@@ -2748,14 +2744,14 @@ def _at(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).replace(tzinfo=JAKARTA) if text else None
 
 
-def _find_or_create(result: "SeedResult", key: str, model, lookup: dict, **values):
+def _find_or_create(result: SeedResult, key: str, model, lookup: dict, **values):
     """The first row matching ``lookup``, else a new one; an existing row is left as it is."""
     row = model.objects.filter(**lookup).first()
     result.add(key, row is None)
     return row or model.objects.create(**lookup, **values)
 
 
-def _objectives(room: DataRoom, result: "SeedResult") -> dict[str, StrategicObjective]:
+def _objectives(room: DataRoom, result: SeedResult) -> dict[str, StrategicObjective]:
     """The unit's strategic objectives (created if missing), by the programs they cover."""
     by_program = {}
     for order, (name, programs) in enumerate(OBJECTIVES[room.opd.code], 1):
@@ -2766,7 +2762,7 @@ def _objectives(room: DataRoom, result: "SeedResult") -> dict[str, StrategicObje
     return by_program
 
 
-def _assign_objectives(room: DataRoom, objectives: dict, result: "SeedResult") -> None:
+def _assign_objectives(room: DataRoom, objectives: dict, result: SeedResult) -> None:
     """Give the room's demo indicators that have none their strategic objective; nothing
     else changes, and an indicator that is not the demo's own is left alone."""
     demo = {(spec["program"], spec["name"]) for spec in INDICATORS if spec["opd"] == room.opd.code}
@@ -2780,7 +2776,7 @@ def _assign_objectives(room: DataRoom, objectives: dict, result: "SeedResult") -
 
 
 def _fill(
-    room: DataRoom, themes: dict, objectives: dict, result: "SeedResult", revised: bool = True
+    room: DataRoom, themes: dict, objectives: dict, result: SeedResult, revised: bool = True
 ) -> None:
     """The room's programs and indicators with their comparators and supporting data;
     without what was added after review (``after_review``) unless ``revised``."""
@@ -2864,7 +2860,7 @@ def _fill(
             )
 
 
-def _revise(room: DataRoom, themes: dict, objectives: dict, result: "SeedResult") -> None:
+def _revise(room: DataRoom, themes: dict, objectives: dict, result: SeedResult) -> None:
     """What the unit added after Bappeda returned version 1 (only for a new room)."""
     _fill(room, themes, objectives, result, revised=True)
     for spec in INDICATORS:
@@ -2890,7 +2886,7 @@ def _submit(
     head,
     reviewed_at: datetime | None,
     bappeda,
-    result: "SeedResult",
+    result: SeedResult,
 ) -> None:
     """Version ``number`` of a new room, frozen as it stands now, with Bappeda's review
     and, if it was returned, the comments."""

@@ -18,7 +18,8 @@ from auctions.models import (
     Session,
 )
 from auctions.selectors import ready_indicators, settled_indicators
-from lelang.demo import DemoConflict, SeedResult, seed_demo
+from lelang.demo import DemoConflict, SeedResult
+from lelang.management.commands.seed_demo import seed_demo
 from opd.models import Opd, Period
 
 pytestmark = pytest.mark.django_db

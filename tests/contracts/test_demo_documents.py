@@ -12,7 +12,8 @@ from django.core.management import call_command
 from contracts import pdf
 from contracts.models import Document, Signature
 from contracts.seal import DEMO_COMMON_NAME, validate_seal
-from lelang.demo import SeedResult, seed_demo
+from lelang.demo import SeedResult
+from lelang.management.commands.seed_demo import seed_demo
 
 pytestmark = pytest.mark.django_db
 JAKARTA = ZoneInfo("Asia/Jakarta")

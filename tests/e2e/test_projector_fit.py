@@ -28,7 +28,7 @@ from auctions import services
 from auctions.demo import DAY1, FOLLOW_UP, PANEL_LOGIN, RESERVE, ROUND2, seed_sessions
 from auctions.models import Session
 from auctions.selectors import ready_indicators
-from lelang.demo import seed_demo
+from lelang.management.commands.seed_demo import seed_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

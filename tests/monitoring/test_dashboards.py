@@ -199,3 +199,17 @@ def test_constant_queries_whatever_the_size(client, db, django_assert_max_num_qu
             with django_assert_max_num_queries(n):
                 client.get(url)
     assert counts[0] == counts[1]
+
+
+def test_a_range_indicator_is_banded_against_its_range(verified):
+    """A range indicator's bounds come from the indicator (not the line): realisation
+    45 against the range 40–50 is 100 % (very high)."""
+    line = verified.lines.get(indicator__name="Persalinan di fasilitas kesehatan")
+    Indicator.objects.filter(pk=line.indicator_id).update(
+        polarity="range", range_min=Decimal(40), range_max=Decimal(50)
+    )
+    row = next(
+        r for r in city(band="very_high").band_lines if r["indicator_id"] == line.indicator_id
+    )
+    assert row["achievement"] == Decimal("100.00")
+    assert {b.code: n for b, n in city().band_counts}["very_high"] == 2

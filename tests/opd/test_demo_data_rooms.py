@@ -3,12 +3,11 @@
 import datetime
 from decimal import Decimal
 from itertools import pairwise
-from unittest import mock
 
 import pytest
 from django.apps import apps
 
-from lelang.demo import DemoConflict, SeedResult, seed_demo
+from lelang.demo import DemoConflict, SeedResult, seed_people
 from opd.checklist import data_room_checklist
 from opd.demo import INDICATORS, ROOMS, seed_data_rooms
 from opd.models import (
@@ -51,8 +50,7 @@ REVIEW_WORKFLOW = {"disnaker": S.RETURNED, "dlh": S.SUBMITTED, "dispendukcapil":
 
 def seed_units() -> None:
     """The rest of the demo (units, people) without the data rooms, which these tests seed."""
-    with mock.patch("lelang.demo.seed_data_rooms"):
-        seed_demo()
+    seed_people(SeedResult())
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 Perjanjian Kinerja's annex lists them (No | Sasaran Strategis | Indikator | Target)."""
 
 import io
-from unittest import mock
 
 import pytest
 from django.contrib import admin
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from lelang.demo import SeedResult, seed_demo
+from lelang.demo import SeedResult, seed_people
 from lelang.models import AuditEntry
 from opd import services
 from opd.checklist import data_room_checklist
@@ -506,8 +505,7 @@ def test_a_workbook_without_the_objective_column_is_refused(dinkes_room, dinkes_
 
 @pytest.fixture
 def seeded():
-    with mock.patch("lelang.demo.seed_data_rooms"):
-        seed_demo()
+    seed_people(SeedResult())
     result = SeedResult()
     seed_data_rooms(result)
     return result

@@ -1,9 +1,44 @@
+"""Load the demo: each app seeds its own part, this command puts them in order.
+
+The apps' demo modules import ``lelang.demo`` (the shared result, the units and the
+people) and nothing of each other's demo, so no module imports another in a circle.
+"""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from lelang.demo import DEMO_PASSWORD, DemoConflict, demo_logins, seed_demo
+from auctions.demo import seed_sessions
+from contracts.demo import seed_documents
+from lelang.audit import audit_record
+from lelang.demo import DEMO_PASSWORD, DemoConflict, SeedResult, demo_logins, seed_people
+from monitoring.consequence_demo import seed_consequences
+from monitoring.demo import seed_reports
+from opd.demo import seed_data_rooms
+
+#: The parts in the order they depend on each other: the people hold the positions
+#: whose data rooms go to the sessions, whose decisions are signed, then reported on.
+PARTS = (
+    seed_people,
+    seed_data_rooms,
+    seed_sessions,
+    seed_documents,
+    seed_reports,
+    seed_consequences,
+)
+
+
+@transaction.atomic
+def seed_demo() -> SeedResult:
+    """Create whatever demo rows are missing; leave existing ones exactly as they are."""
+    result = SeedResult()
+    for part in PARTS:
+        part(result)
+    if result.changed:
+        audit_record(action="demo.seed", after=result.created, object_repr="seed_demo")
+    return result
 
 
 class Command(BaseCommand):
