@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # Local development runs with debug on; production sets DJANGO_DEBUG=0 and a secret key.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test bench lint format messages check-system check-pdf clean lock
+.PHONY: run test bench lint format messages check-system check-pdf clean lock restore-check
 
 check-system:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -75,6 +75,12 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python manage.py bench_excel
 	$(BIN)/python manage.py bench_documents
 	$(BIN)/python manage.py bench_dashboard
+
+# Backup and restore proof (docs/deploy.md): scratch databases on PostgreSQL 127.0.0.1:5432
+# (user postgres) and scratch folders, all dropped afterwards.
+restore-check: $(VENV)/.installed-run
+	@$(MAKE) --no-print-directory check-pdf
+	PYTHON=$(BIN)/python bash scripts/restore_check.sh
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

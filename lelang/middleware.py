@@ -1,3 +1,4 @@
+import logging
 import re
 import time
 from urllib.parse import urlencode
@@ -10,6 +11,10 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
+
+from lelang.errors import DATABASE_UNREACHABLE, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class LanguageMiddleware(MiddlewareMixin):
@@ -137,3 +142,17 @@ class IdleTimeoutMiddleware(MiddlewareMixin):
             # The form's data would be lost behind the login page; show where it was.
             return redirect(f"{login}?{urlencode({'next': request.path})}")
         return None  # the page itself asks for the login (login_required)
+
+
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
+    """A view that finds the database unreachable answers 503 (``lelang.views.
+    database_unavailable``), in development too; ``handler500`` gives the same answer
+    when the failure comes before the view (loading the session)."""
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNREACHABLE):
+            logger.warning(
+                "database unreachable during %s %s: %s", request.method, request.path, exception
+            )
+            return database_unavailable()
+        return None

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "lelang.middleware.DatabaseUnavailableMiddleware",
     # Axes must come last: it turns a locked-out login into our lockout page.
     "axes.middleware.AxesMiddleware",
 ]

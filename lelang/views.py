@@ -1,4 +1,5 @@
 import csv
+import sys
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +26,7 @@ from lelang.audit_log import (
     person_filter,
     unit_filter,
 )
+from lelang.errors import DATABASE_UNREACHABLE, database_unavailable
 from lelang.forms import AuditFilterForm, LoginForm
 from lelang.models import AuditEntry, Notification
 from lelang.navigation import sections_for
@@ -178,9 +180,17 @@ def audit_export(request):
 
 def server_error(request):
     """Django's 500 page, naming the planning agency to contact. Like Django's own it
-    runs no context processors: the database they query may be what failed."""
-    html = loader.get_template("500.html").render({"planning_agency": planning_agency()})
-    return HttpResponseServerError(html)
+    runs no context processors: the database they query may be what failed.
+
+    The database unreachable for a moment (a restart, a failover, the network) is not
+    a fault of the request: it gets a 503 that says nothing was saved and to send
+    again; every change runs in a transaction, so nothing was half written. Django
+    calls this view while handling the exception, so ``sys.exc_info()`` names it.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        return database_unavailable()
+    context = {"planning_agency": planning_agency()}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
 
 
 @require_http_methods(["GET", "POST"])

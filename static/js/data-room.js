@@ -60,27 +60,4 @@
       if (first) first.focus({ preventScroll: true });
     }
   });
-
-  // A refused request (the room was submitted meanwhile, 403; a server error) is not
-  // swapped in by htmx: without this the button would seem to do nothing. Say why, in
-  // the server's words, at the form that was sent.
-  document.addEventListener("htmx:responseError", function (event) {
-    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    const where = (source && source.closest("form")) || event.detail.target;
-    if (!where) return;
-    const page = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
-    const words = Array.from(page.querySelectorAll("main h1, main .card p"))
-      .slice(0, 2)
-      .map(function (element) { return element.textContent.trim(); })
-      .filter(Boolean);
-    let note = where.querySelector(":scope > .request-error");
-    if (!note) {
-      note = document.createElement("p");
-      note.className = "alert alert--error request-error";
-      note.setAttribute("role", "alert");
-      where.prepend(note);
-    }
-    note.textContent = words.join(": ") || event.detail.xhr.statusText;
-    if (!inView(note)) note.scrollIntoView({ block: "center", behavior: "instant" });
-  });
 })();
