@@ -31,8 +31,8 @@ def client_kept():
 
 def test_a_failure_after_the_first_write_leaves_nothing_and_says_so(
     client_kept,
-    report,
-    dinkes_staff,  # noqa: F811
+    report,  # noqa: F811
+    dinkes_staff,
 ):
     line = report.lines.order_by("pk").first()
     client_kept.force_login(dinkes_staff)
@@ -57,9 +57,9 @@ def test_a_failure_after_the_first_write_leaves_nothing_and_says_so(
 
 def test_a_submission_that_fails_stays_a_draft(
     client_kept,
-    report,
+    report,  # noqa: F811
     dinkes_staff,
-    dinkes_head,  # noqa: F811
+    dinkes_head,
 ):
     from tests.monitoring.test_reports import fill
 
