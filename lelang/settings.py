@@ -218,7 +218,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("LELANG_LOGIN_COOLOFF_MINUTES", "15
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lelang.views.lockout"
-AXES_IPWARE_PROXY_COUNT = envint("LELANG_PROXY_COUNT", "0") or None
+# The client's address (audit entries, signatures, lockouts) is REMOTE_ADDR: behind a
+# proxy, uvicorn sets it from X-Forwarded-For when started with --proxy-headers
+# --forwarded-allow-ips=<the proxy's address> (docs/deploy.md), so a client cannot
+# choose the address it is recorded under. django-ipware is not installed on purpose.
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     # Locking by IP too would lock out the whole command center, which shares one
