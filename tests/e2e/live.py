@@ -161,8 +161,9 @@ def fresh_database(env: dict, data_dir: Path, name: str):
 class Uvicorn:
     """``make run``'s uvicorn command in a subprocess, on a fixed port."""
 
-    def __init__(self, env: dict, port: int, log_path: Path):
+    def __init__(self, env: dict, port: int, log_path: Path, workers: int = 1):
         self.env, self.port, self.log_path = env, port, log_path
+        self.workers = workers  # above 1: uvicorn's --workers, processes sharing the port
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -172,8 +173,11 @@ class Uvicorn:
         with self.log_path.open("ab") as log:
             log.write(f"\n--- start {self.starts} ---\n".encode())
             log.flush()
+            command = make_run_command(self.port)
+            if self.workers > 1:
+                command += ["--workers", str(self.workers)]
             self.process = subprocess.Popen(
-                make_run_command(self.port),
+                command,
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -245,16 +249,17 @@ class LiveApp:
     server: Uvicorn
     database: str
     env: dict
-    session: int
-    token: str
-    status: str
-    item: str
-    item_id: int
-    opd: str
-    opd_id: int
-    head: str
-    last_year: int
-    indicators: list
+    # The demo's follow-up session (empty when the server was started without the demo).
+    session: int = 0
+    token: str = ""
+    status: str = ""
+    item: str = ""
+    item_id: int = 0
+    opd: str = ""
+    opd_id: int = 0
+    head: str = ""
+    last_year: int = 0
+    indicators: list = field(default_factory=list)
 
     def shell(self, code: str) -> str:
         """Run Python in ``manage.py shell`` against the server's database."""
@@ -262,9 +267,12 @@ class LiveApp:
 
 
 @contextmanager
-def seeded_server(tmp_path_factory, name: str, *, documents: bool = False):
+def seeded_server(
+    tmp_path_factory, name: str, *, documents: bool = False, demo: bool = True, workers: int = 1
+):
     """A migrated, seeded database of its own and uvicorn serving it: a LiveApp.
-    ``documents``: the demo's signed documents too (some 20 s more)."""
+    ``documents``: the demo's signed documents too (some 20 s more). ``demo=False``:
+    migrated only, no demo data at all (an empty database, as on a new installation)."""
     data_dir = tmp_path_factory.mktemp(name)
     env = {
         **os.environ,
@@ -279,9 +287,12 @@ def seeded_server(tmp_path_factory, name: str, *, documents: bool = False):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     with fresh_database(env, data_dir, name.replace("-", "_")) as database:
         manage(env, "migrate", "--no-input", "-v", "0")
-        manage(env, "seed_demo", "--quiet-logins")
-        info = json.loads(manage(env, "shell", "-v", "0", "-c", SESSION_QUERY).splitlines()[-1])
-        server = Uvicorn(env, free_port(), data_dir / "uvicorn.log")
+        info = {}
+        if demo:
+            manage(env, "seed_demo", "--quiet-logins")
+            query = manage(env, "shell", "-v", "0", "-c", SESSION_QUERY)
+            info = json.loads(query.splitlines()[-1])
+        server = Uvicorn(env, free_port(), data_dir / "uvicorn.log", workers=workers)
         try:
             server.start()
             yield LiveApp(server=server, database=database, env=env, **info)
