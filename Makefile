@@ -52,7 +52,7 @@ lock: | $(BIN)/python
 	$(PIP_COMPILE) -o requirements/run.txt pyproject.toml
 	$(PIP_COMPILE) --extra test -o requirements/test.txt pyproject.toml
 
-# Ctrl+C (or SIGTERM) ends the live screens' streams at once (lelang/events.py), so the
+# Ctrl+C (or SIGTERM) ends the live screens' streams at once (lelang/events/), so the
 # server stops within a second; any other request still running after 3 s is cut off.
 # The demo is Malang in 2018, whose planning agency was called Barenlitbang.
 run: export LELANG_PLANNING_AGENCY ?= Barenlitbang

@@ -118,7 +118,7 @@ def redis_url(settings, monkeypatch):
     """
     import redis
 
-    from lelang import events
+    from lelang.events import transports
 
     url = os.environ.get("LELANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     try:
@@ -130,5 +130,5 @@ def redis_url(settings, monkeypatch):
         pytest.skip(message)
     settings.REDIS_URL = url
     settings.LELANG_EVENTS_CHANNEL = f"lelang_events_test_{secrets.token_hex(6)}"
-    monkeypatch.setattr(events, "_redis_client", None)
+    monkeypatch.setattr(transports, "_redis_client", None)
     return url

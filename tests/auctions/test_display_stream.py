@@ -15,6 +15,7 @@ from auctions import access, services
 from auctions.models import Session
 from lelang import events
 from lelang.asgi import application
+from lelang.events import registry
 from lelang.models import AuditEntry
 
 HX = {"HX-Request": "true"}
@@ -63,7 +64,7 @@ def _body(sent) -> bytes:
 def hub(monkeypatch):
     """A fresh hub of this process's own, as a server has (no signal handling)."""
     hub = events.Hub(tune_gc=False, stop_signals=False)
-    monkeypatch.setattr(events, "_hub", hub)
+    monkeypatch.setattr("lelang.events.hub._hub", hub)
     return hub
 
 
@@ -234,7 +235,9 @@ def test_closing_the_session_shows_its_final_state_then_stops_the_wall(session, 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_renewal_stops_nothing(session, operator, monkeypatch):
     sent = []
-    monkeypatch.setattr(events, "_send", lambda message, alias: sent.append(message))
+    monkeypatch.setattr(
+        "lelang.events.publishing._send", lambda message, alias: sent.append(message)
+    )
     with pytest.raises(ZeroDivisionError), transaction.atomic():
         services.display_link_renew(session=session, user=operator)
         1 / 0  # whatever else the request did failed
@@ -287,7 +290,7 @@ def test_the_old_links_screens_are_ended_in_every_process_and_forgotten_there():
     access._display_topics["tok-a"] = ("session:7", float("inf"))
     access._display_topics["tok-b"] = ("session:77", float("inf"))
     try:
-        assert access.forget_display_links in events._close_callbacks
+        assert access.forget_display_links in registry._close_callbacks
         access.forget_display_links("session:7:projector", access.DISPLAY_REVOKED)
         assert "tok-a" not in access._display_topics
         assert "tok-b" in access._display_topics  # another session's link stays

@@ -13,14 +13,15 @@ from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 
 from lelang import events
+from lelang.events import transports
 
 
 @pytest.fixture(autouse=True)
 def clean_registry(monkeypatch):
     """Each test registers its own renderers and presence watchers."""
-    monkeypatch.setattr(events, "_renderers", {})
-    monkeypatch.setattr(events, "_presence_watchers", [])
-    monkeypatch.setattr(events, "_close_callbacks", [])
+    monkeypatch.setattr("lelang.events.registry._renderers", {})
+    monkeypatch.setattr("lelang.events.registry._presence_watchers", [])
+    monkeypatch.setattr("lelang.events.registry._close_callbacks", [])
 
 
 def make_hub(**kwargs):
@@ -340,7 +341,9 @@ def test_presence_reaches_a_console_subscribed_to_its_own_topic():
 @pytest.mark.django_db(transaction=True)
 def test_publish_is_delivered_after_commit_and_never_on_rollback(monkeypatch):
     delivered = []
-    monkeypatch.setattr(events, "_deliver", lambda topic, alias: delivered.append(topic))
+    monkeypatch.setattr(
+        "lelang.events.publishing._deliver", lambda topic, alias: delivered.append(topic)
+    )
 
     with transaction.atomic():
         events.publish("demo:1")
@@ -360,7 +363,7 @@ def test_publish_is_delivered_after_commit_and_never_on_rollback(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_publish_without_a_server_loop_is_harmless(monkeypatch):
-    monkeypatch.setattr(events, "_hub", make_hub())
+    monkeypatch.setattr("lelang.events.hub._hub", make_hub())
     with transaction.atomic():
         events.publish("demo:1")
 
@@ -369,7 +372,7 @@ def commit_v2_from_a_worker_thread(monkeypatch, *, listen):
     """A sync service in the thread pool commits version 2 and publishes ``demo:1``;
     returns the events a subscriber of ``demo:1:a`` received, up to and including v2."""
     hub = make_hub(listen=listen)
-    monkeypatch.setattr(events, "_hub", hub)
+    monkeypatch.setattr("lelang.events.hub._hub", hub)
     state = State()
     events.register("demo:", state)
 
@@ -411,7 +414,7 @@ def test_publish_from_a_worker_thread_reaches_the_loop(monkeypatch):
 def test_publish_through_redis_reaches_the_loop(monkeypatch, settings, redis_url):
     """With REDIS_URL the event goes PUBLISH → the hub's subscribed connection."""
     published = []
-    real_redis = events._redis
+    real_redis = transports._redis
 
     def recording_redis():
         client = real_redis()
@@ -426,7 +429,7 @@ def test_publish_through_redis_reaches_the_loop(monkeypatch, settings, redis_url
             client.recorded = True
         return client
 
-    monkeypatch.setattr(events, "_redis", recording_redis)
+    monkeypatch.setattr("lelang.events.transports._redis", recording_redis)
 
     commit_v2_from_a_worker_thread(monkeypatch, listen=None)  # listens: REDIS_URL is set
 
@@ -437,7 +440,7 @@ def test_publish_through_redis_reaches_the_loop(monkeypatch, settings, redis_url
 @pytest.mark.django_db(transaction=True)
 def test_an_unreachable_redis_still_updates_this_process_and_logs_it(monkeypatch, settings, caplog):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    monkeypatch.setattr(events, "_redis_client", None)
+    monkeypatch.setattr("lelang.events.transports._redis_client", None)
 
     received = commit_v2_from_a_worker_thread(monkeypatch, listen=False)
 
@@ -478,9 +481,9 @@ def test_a_listener_that_loses_its_connection_reconnects_and_catches_up(
         request.getfixturevalue("redis_url")
     elif connection.vendor != "postgresql":
         pytest.skip("transport postgresql: needs DATABASE_URL pointing at PostgreSQL")
-    monkeypatch.setattr(events, "RECONNECT_MIN", 0.05)
+    monkeypatch.setattr("lelang.events.hub.RECONNECT_MIN", 0.05)
     hub = make_hub(listen=None)
-    monkeypatch.setattr(events, "_hub", hub)
+    monkeypatch.setattr("lelang.events.hub._hub", hub)
     state = State()
     events.register("demo:", state)
 
@@ -793,7 +796,7 @@ def close_from_a_worker_thread(monkeypatch, *, listen):
     """A sync service commits version 2, publishes ``demo:1`` and closes the channel
     ``demo:1:a``; returns everything its subscriber received."""
     hub = make_hub(listen=listen)
-    monkeypatch.setattr(events, "_hub", hub)
+    monkeypatch.setattr("lelang.events.hub._hub", hub)
     state = State(channels=("demo:1:a", "demo:1:b"))
     events.register("demo:", state)
 
@@ -838,7 +841,9 @@ def test_close_streams_through_redis_reaches_the_loop(monkeypatch, redis_url):
 @pytest.mark.django_db(transaction=True)
 def test_close_streams_is_not_sent_on_rollback(monkeypatch):
     sent = []
-    monkeypatch.setattr(events, "_send", lambda message, alias: sent.append(message))
+    monkeypatch.setattr(
+        "lelang.events.publishing._send", lambda message, alias: sent.append(message)
+    )
     with pytest.raises(ZeroDivisionError), transaction.atomic():
         events.close_streams("demo:1:a")
         1 / 0
@@ -855,7 +860,7 @@ def test_a_change_committed_in_a_servers_thread_is_rendered_there_once(monkeypat
     """The request that commits renders for this process's viewers before it goes on
     (no render racing it for the GIL); its own event, heard back, is not rendered again."""
     hub = make_hub(listen=None)
-    monkeypatch.setattr(events, "_hub", hub)
+    monkeypatch.setattr("lelang.events.hub._hub", hub)
     state = State()
     threads = []
 

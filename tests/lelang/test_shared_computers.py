@@ -237,7 +237,7 @@ def asgi_get(path):
 
 @pytest.fixture
 def fresh_hub(monkeypatch):
-    monkeypatch.setattr(events, "_hub", events.Hub(tune_gc=False, stop_signals=False))
+    monkeypatch.setattr("lelang.events.hub._hub", events.Hub(tune_gc=False, stop_signals=False))
 
 
 @pytest.mark.django_db(transaction=True)

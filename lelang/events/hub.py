@@ -1,53 +1,18 @@
-"""Live push: server-sent events rendered once per process, fanned out to every viewer.
+"""The per-process hub: subscribers, rendering, fan-out, presence, shutdown.
 
-The model
----------
-A *topic* names something that changes ("session:12"). A *channel* names one
-stream of identical bytes that browsers subscribe to ("session:12:projector",
-"session:12:opd:7"). One topic feeds several channels; every subscriber of a
-channel receives exactly the same bytes.
+:func:`get_hub` is this process's one :class:`Hub`; each viewer's stream is a
+:class:`Subscriber` in it. The hub lives on the server's event loop and starts with
+its first viewer: heartbeats, the listening connection of the transport (see
+:mod:`lelang.events.transports`), the garbage-collector tuning and the stop-signal
+chaining below.
 
-Apps wire it up in three places::
-
-    # auctions/apps.py (ready()) — who renders what
-    from lelang import events
-    events.register("session:", render_session)      # render_session(topic) -> {channel: html}
-    events.on_presence_change("session:12:", "presence:session:12")   # optional
-
-    # a service, inside its transaction — announce a change
-    events.publish(f"session:{session.pk}")
-
-    # an async view — one viewer's stream
-    async def projector_stream(request, pk):
-        ...check access (await sync_to_async(...)())...
-        return await events.stream(request, topic=f"session:{pk}",
-                                   channel=f"session:{pk}:projector", label="Proyektor")
-
-How an event travels
---------------------
-``publish(topic)`` registers a ``transaction.on_commit`` callback, so nothing
-leaves a rolled-back transaction. After the commit, by the first that applies:
-
-* ``REDIS_URL`` set (any database): ``PUBLISH <LELANG_EVENTS_CHANNEL> <topic>``. Every
-  server process keeps one subscribed Redis connection (``redis.asyncio``, opened
-  with its first viewer), so every process — this one included — hears the change.
-  If Redis cannot be reached at publish time, the change still reaches this
-  process's viewers (and is logged); other processes catch up when their viewers
-  reconnect or on the next event.
-* PostgreSQL: ``NOTIFY lelang_events, '<topic>'``. Every server process keeps one
-  ``LISTEN`` connection (psycopg 3 ``AsyncConnection``, opened when its first viewer
-  connects), so every process — this one included — hears about the change. The
-  payload is only the topic name: a fragment may exceed NOTIFY's 8,000-byte limit,
-  and each process renders for its own viewers anyway.
-* SQLite (a single process): the topic is handed straight to this process's hub
-  with ``loop.call_soon_threadsafe`` (``publish`` is called from worker threads).
-* No server loop (tests, management commands with SQLite): nothing happens.
-
+Rendering a change
+------------------
 When the commit happens in a thread of a server process whose viewers watch the
 topic (a request: the panel sends an offer), that thread renders the topic for them
 itself, right after sending the message, and hands the frames to the loop
 (:meth:`Hub.claim_render`, :meth:`Hub.render_here`); the message then reads
-``topic\n<origin>\n<topic>`` and this process's hub ignores its own. Otherwise the
+``topic\\n<origin>\\n<topic>`` and this process's hub ignores its own. Otherwise the
 request would go on to render its own answer while the hub rendered in another
 thread, both at half speed under the GIL. Renders of a topic may finish out of
 order; a render is only shown if none that began later was shown before.
@@ -101,40 +66,15 @@ scanned — and raises the young threshold to 50,000 so collections are rare and
 short. Reference counting still frees almost everything immediately; the cycle
 collector only matters for the occasional cycle.
 
-Ending streams
---------------
-A stream normally lasts as long as its page is open. Two things end it earlier:
-
-* The server stops (Ctrl+C, SIGTERM). uvicorn would wait for every open connection
-  to finish, forever for a live screen, and the browser, still connected to the old
-  process, would never hear from the new one. When the hub starts inside a server it
-  therefore wraps the server's SIGINT/SIGTERM handler (see ``_chain_stop_signals``):
-  on the signal every stream gets an SSE event ``restart`` and ends, and a stream
-  that connects meanwhile ends at once. The browser's EventSource reconnects (after
-  ``retry``) to whatever answers on the address next, and is sent the full state.
-* ``close_streams(prefix, reason=...)`` after a commit (a session closes, a display
-  link is revoked): in every process each stream whose channel starts with
-  ``prefix`` gets its topic's final state, then an event ``closed`` and ends; a page
-  with ``sse-close="closed"`` stops reconnecting. ``closed_response`` /
-  ``asgi_closed`` answer a stream that must not start again the same way.
-
-Streaming under ASGI
---------------------
-``stream()`` returns an :class:`EventStreamResponse` (a ``StreamingHttpResponse``)
-over an *async* generator; serve it with uvicorn (``runserver`` buffers it). Never
-add GZipMiddleware for ``text/event-stream``: it would compress per viewer and
-buffer. When the client disconnects Django cancels the task; the generator lets
-``CancelledError`` through and unsubscribes in ``finally``. A stream whose
-generator is never resumed (a vanished client in the middle of a write) is ended by
-its bounded queue: heartbeats and updates fill it and the hub drops it.
-
-The project's middleware does not break streaming (checked under uvicorn: events
-arrive one by one). It costs at *connect* time, though: Django's own middleware
-are ``MiddlewareMixin`` classes, so under ASGI every ``process_request``/
-``process_response`` is a hop between the event loop and the request's thread —
-dozens per request, a few ms of CPU (ServeStatic, serving the static files, is
-async and adds none). That is what bounds how fast
-a thousand screens can (re)connect, not the fan-out.
+When the server stops
+---------------------
+uvicorn, told to stop (Ctrl+C, SIGTERM), would wait for every open connection to
+finish, forever for a live screen, and the browser, still connected to the old
+process, would never hear from the new one. When the hub starts inside a server it
+therefore wraps the server's SIGINT/SIGTERM handler (see ``_chain_stop_signals``):
+on the signal every stream gets an SSE event ``restart`` and ends, and a stream that
+connects meanwhile ends at once. The browser's EventSource reconnects (after
+``retry``) to whatever answers on the address next, and is sent the full state.
 """
 
 from __future__ import annotations
@@ -144,29 +84,37 @@ import contextlib
 import gc
 import inspect
 import logging
-import os
-import re
-import secrets
 import signal
 import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-from asgiref.sync import SyncToAsync, sync_to_async
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections, transaction
-from django.http import StreamingHttpResponse
+from django.db import close_old_connections
 
-from lelang.security_headers import security_headers
+from lelang.events.protocol import (
+    CLOSE_MESSAGE,
+    CLOSED_EVENT,
+    ORIGIN,
+    PING,
+    RESTART_EVENT,
+    TOPIC_MESSAGE,
+    encode_event,
+)
+from lelang.events.registry import (
+    Renderer,
+    _presence_prefix,
+    _presence_topics,
+    _streams_closed,
+    renderer_for,
+)
+from lelang.events.transports import listen_postgresql, listen_redis, transport
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("lelang.events")
 
-#: PostgreSQL NOTIFY channel shared by every server process.
-PG_CHANNEL = "lelang_events"
 #: Updates a subscriber may have pending before it is dropped.
 QUEUE_SIZE = 16
 #: Seconds between comment heartbeats on an idle stream.
@@ -175,14 +123,10 @@ HEARTBEAT_SECONDS = 15.0
 SNAPSHOT_MAX_AGE = 2.0
 #: Presence-triggered re-renders of one topic happen at most this often (seconds).
 PRESENCE_INTERVAL = 1.0
-#: The browser's reconnection delay, sent once at the start of every stream.
-RETRY_MS = 1000
 #: Worker threads that run renderers (each may hold a database connection).
 RENDER_THREADS = 4
 #: A dropped subscriber whose connection is stuck in a write is cut off after this.
 DROP_GRACE_SECONDS = 5.0
-#: A quiet LISTEN connection is checked with a query this often (seconds).
-LISTEN_PING_SECONDS = 30.0
 #: A committing thread that rendered its change waits this long at most for the loop
 #: to have sent it to every viewer (see Hub.render_here).
 SHOW_WAIT_SECONDS = 0.5
@@ -190,206 +134,13 @@ SHOW_WAIT_SECONDS = 0.5
 CLOSE_RENDER_SECONDS = 5.0
 #: LISTEN reconnection backoff (seconds): first wait and ceiling.
 RECONNECT_MIN, RECONNECT_MAX = 0.5, 10.0
-#: How a process's listening connection introduces itself to PostgreSQL
-#: (``application_name``) and Redis (``CLIENT SETNAME``), so operators can tell it apart.
-LISTENER_NAME = "lelang-events-{pid}"
 
 GC_THRESHOLD = (50_000, 20, 20)
 
-PING = b": ping\n\n"
-MAX_TOPIC_LENGTH = 200
-
-#: How a message between processes that is not a bare topic begins (topics are one
-#: line): ``close``, reason, channel prefix; ``topic``, origin, topic.
-CLOSE_MESSAGE, TOPIC_MESSAGE = "close", "topic"
-#: This process among all that share the transport (a pid alone may repeat across hosts).
-ORIGIN = f"{os.getpid()}-{secrets.token_hex(4)}"
-#: The SSE event that ends a stream for good (the page stops reconnecting).
-CLOSED_EVENT = "closed"
-#: The SSE event a stream ends with when the server stops (the page reconnects).
-RESTART_EVENT = "restart"
 #: Signals on which a server stops; the hub ends its streams on them (see start()).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-Renderer = Callable[[str], dict[str, str]]
-
-_renderers: dict[str, Renderer] = {}
-_close_callbacks: list[Callable[[str, str], None]] = []
-_presence_watchers: list[tuple[str, str]] = []
-_line_break = re.compile(r"\r\n|\r|\n")
 _gc_tuned = False
-
-
-# --- registration ------------------------------------------------------------------
-
-
-def register(prefix: str, render: Renderer) -> None:
-    """Render topics starting with ``prefix`` with ``render(topic) -> {channel: html}``.
-
-    ``render`` is plain sync code (it may use the ORM); it runs in a worker thread,
-    or in the thread whose commit published the change (see :meth:`Hub.render_here`):
-    it must not depend on that thread's state, such as its active language.
-    It returns the fragment of every channel the topic feeds; channels missing from
-    the result get nothing. The longest matching prefix wins; registering the same
-    prefix again replaces the renderer.
-    """
-    if not prefix:
-        raise ValueError("prefix must not be empty")
-    _renderers[prefix] = render
-
-
-def on_presence_change(prefix: str, topic: str) -> None:
-    """Re-render ``topic`` whenever a viewer whose channel starts with ``prefix``
-    connects to or leaves this process (at most once per ``PRESENCE_INTERVAL``)."""
-    _check_topic(topic)
-    if (prefix, topic) not in _presence_watchers:
-        _presence_watchers.append((prefix, topic))
-
-
-def _presence_prefix(topic: str) -> str | None:
-    return next((prefix for prefix, watched in _presence_watchers if watched == topic), None)
-
-
-def renderer_for(topic: str) -> Renderer | None:
-    best = None
-    for prefix in _renderers:
-        if topic.startswith(prefix) and (best is None or len(prefix) > len(best)):
-            best = prefix
-    return _renderers[best] if best is not None else None
-
-
-# --- SSE framing ---------------------------------------------------------------------
-
-
-def encode_event(data: str, event: str = "state", event_id: str | None = None) -> bytes:
-    """One SSE event: ``event:``, optional ``id:``, one ``data:`` line per line of data.
-
-    Lines are split on CR LF, CR and LF (the SSE line ends), so the browser joins
-    them back with LF; other Unicode line separators stay inside a line.
-    """
-    if _line_break.search(event) or (event_id is not None and _line_break.search(event_id)):
-        raise ValueError("event name and id must be single lines")
-    parts = [f"event: {event}\n"]
-    if event_id is not None:
-        parts.append(f"id: {event_id}\n")
-    parts.extend(f"data: {line}\n" for line in _line_break.split(data))
-    parts.append("\n")
-    return "".join(parts).encode()
-
-
-# --- publishing ----------------------------------------------------------------------
-
-
-def _check_topic(topic: str) -> None:
-    if not isinstance(topic, str) or not topic or len(topic) > MAX_TOPIC_LENGTH:
-        raise ValueError(f"topic must be a non-empty string of at most {MAX_TOPIC_LENGTH} chars")
-    if _line_break.search(topic) or "\x00" in topic:
-        raise ValueError("topic must be a single line")
-
-
-def publish(topic: str, *, using: str | None = None) -> None:
-    """Announce that ``topic`` changed, once the current transaction commits.
-
-    Safe to call anywhere: outside a transaction it is delivered at once; with no
-    server loop in this process (tests, commands) and SQLite it does nothing.
-    """
-    _check_topic(topic)
-    alias = using or DEFAULT_DB_ALIAS
-    transaction.on_commit(partial(_deliver, topic, alias), using=alias, robust=True)
-
-
-def transport(alias: str = DEFAULT_DB_ALIAS) -> str:
-    """How events cross server processes: ``"redis"``, ``"postgresql"`` or ``"local"``."""
-    if settings.REDIS_URL:
-        return "redis"
-    return "postgresql" if connections[alias].vendor == "postgresql" else "local"
-
-
-_redis_client = None
-_redis_lock = threading.Lock()
-
-
-def _redis():
-    """This process's synchronous Redis client (thread-safe, pooled)."""
-    global _redis_client
-    if _redis_client is None:
-        import redis  # only with REDIS_URL
-
-        with _redis_lock:
-            if _redis_client is None:
-                _redis_client = redis.Redis.from_url(
-                    settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
-                )
-    return _redis_client
-
-
-def close_streams(prefix: str, *, reason: str = "", using: str | None = None) -> None:
-    """End every open stream whose channel starts with ``prefix``, in every server
-    process, once the current transaction commits.
-
-    Each such viewer is first sent its topic's state as rendered after the commit (so
-    the last thing on the screen is the final state), then an SSE event ``closed``
-    whose data is ``reason``, and its stream ends. A page that declares
-    ``sse-close="closed"`` stops reconnecting. Choose a prefix that ends where a
-    channel name does: ``"session:1:projector"`` also ends
-    ``"session:1:projector@en"``, but ``"session:1"`` would end ``"session:12:…"``.
-    It travels like :func:`publish` (Redis, PostgreSQL NOTIFY or in-process); every
-    process also calls the callbacks given to :func:`on_streams_closed`.
-    """
-    _check_topic(prefix)
-    if _line_break.search(reason) or len(reason) > MAX_TOPIC_LENGTH:
-        raise ValueError("reason must be a short single line")
-    alias = using or DEFAULT_DB_ALIAS
-    message = f"{CLOSE_MESSAGE}\n{reason}\n{prefix}"
-    transaction.on_commit(partial(_send, message, alias), using=alias, robust=True)
-
-
-def on_streams_closed(callback: Callable[[str, str], None]) -> None:
-    """Call ``callback(prefix, reason)`` in every server process whose hub hears a
-    :func:`close_streams` (on its event loop: keep it short), e.g. to forget a cached
-    permission behind those streams."""
-    if callback not in _close_callbacks:
-        _close_callbacks.append(callback)
-
-
-def _deliver(topic: str, alias: str) -> None:
-    _send(topic, alias)
-
-
-def _send(message: str, alias: str) -> None:
-    """After a commit: hand ``message`` (a topic, or a command with a line break) to
-    every process's hub through this installation's transport.
-
-    A topic changed by a thread of a server process whose viewers watch it is rendered
-    right here, in the committing thread (see :meth:`Hub.render_here`); the message
-    then names this process as its origin, so that its own hub skips it.
-    """
-    kind = transport(alias)
-    wanted = None
-    if "\n" not in message and _hub is not None:
-        wanted = _hub.claim_render(message)
-    payload = f"{TOPIC_MESSAGE}\n{ORIGIN}\n{message}" if wanted else message
-    if kind == "redis":
-        import redis
-
-        try:
-            _redis().publish(settings.LELANG_EVENTS_CHANNEL, payload)
-        except redis.RedisError as exc:
-            logger.warning(
-                "events: cannot publish %r to Redis (%s); local viewers only", message, exc
-            )
-            if not wanted:
-                get_hub().message_threadsafe(message)
-    elif kind == "postgresql":
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, payload])
-    elif not wanted:
-        get_hub().message_threadsafe(message)
-    if wanted:
-        _hub.render_here(message, wanted)
-
-
-# --- subscribers ---------------------------------------------------------------------
 
 
 class Subscriber:
@@ -688,7 +439,8 @@ class Hub:
 
     def message(self, message: str) -> None:
         """A message from a transport: a topic that changed, or a command on several
-        lines (``close``, reason, channel prefix: see :func:`close_streams`)."""
+        lines (``close``, reason, channel prefix: see
+        :func:`lelang.events.publishing.close_streams`)."""
         if "\n" not in message:
             self.topic_changed(message)
             return
@@ -803,11 +555,7 @@ class Hub:
         """End this process's streams whose channel starts with ``prefix``: each gets
         its topic's current state (if it has not seen it), an event ``closed`` with
         ``reason`` as data, and ends. Runs the :func:`on_streams_closed` callbacks."""
-        for callback in _close_callbacks:
-            try:
-                callback(prefix, reason)
-            except Exception:
-                logger.exception("events: a streams-closed callback failed for %r", prefix)
+        _streams_closed(prefix, reason)
         subs = [
             sub
             for sub in self._subscribers
@@ -973,9 +721,8 @@ class Hub:
     # -- presence, heartbeat, LISTEN ----------------------------------------------------
 
     def _presence_changed(self, channel: str) -> None:
-        for prefix, topic in _presence_watchers:
-            if channel.startswith(prefix):
-                self._presence_touch(topic)
+        for topic in _presence_topics(channel):
+            self._presence_touch(topic)
 
     def _presence_touch(self, topic: str) -> None:
         if topic in self._presence_timers or self._loop is None:
@@ -1004,9 +751,9 @@ class Hub:
         while True:
             try:
                 if transport() == "redis":
-                    await self._listen_redis()
+                    await listen_redis(self._listener_up, self.message)
                 else:
-                    await self._listen_postgresql()
+                    await listen_postgresql(self._listener_up, self.message)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -1028,52 +775,6 @@ class Hub:
         self._listen_delay = RECONNECT_MIN
         # Whatever changed while we were not listening: render afresh.
         self._everything_changed()
-
-    async def _listen_postgresql(self) -> None:
-        import psycopg  # PostgreSQL only
-
-        params = _listen_params()
-        params["application_name"] = LISTENER_NAME.format(pid=os.getpid())
-        async with await psycopg.AsyncConnection.connect(**params, autocommit=True) as conn:
-            await conn.execute(f"LISTEN {PG_CHANNEL}")
-            self._listener_up()
-            while True:
-                async for notify in conn.notifies(timeout=LISTEN_PING_SECONDS):
-                    self.message(notify.payload)
-                # Quiet for a while: make sure the connection is still alive.
-                await conn.execute("SELECT 1")
-
-    async def _listen_redis(self) -> None:
-        from redis import asyncio as aioredis  # only with REDIS_URL
-
-        client = aioredis.Redis.from_url(
-            settings.REDIS_URL,
-            socket_connect_timeout=5,
-            client_name=LISTENER_NAME.format(pid=os.getpid()),
-        )
-        pubsub = client.pubsub(ignore_subscribe_messages=True)
-        try:
-            await pubsub.subscribe(settings.LELANG_EVENTS_CHANNEL)
-            self._listener_up()
-            pinged = False
-            while True:
-                asked = time.monotonic()
-                message = await pubsub.get_message(timeout=LISTEN_PING_SECONDS)
-                if message is None:
-                    if time.monotonic() - asked < LISTEN_PING_SECONDS / 2:
-                        continue  # a subscribe confirmation, ignored
-                    # Quiet for a while: a PING must be answered before the next one.
-                    if pinged:
-                        raise ConnectionError("Redis did not answer PING")
-                    await pubsub.ping()
-                    pinged = True
-                    continue
-                pinged = False
-                if message["type"] == "message":
-                    self.message(message["data"].decode(errors="replace"))
-        finally:
-            await pubsub.aclose()
-            await client.aclose()
 
 
 def _chain_stop_signals(hub: Hub) -> None:
@@ -1159,13 +860,6 @@ def _takes_wanted(render: Renderer) -> bool:
         return False
 
 
-def _listen_params() -> dict:
-    params = dict(connections[DEFAULT_DB_ALIAS].get_connection_params())
-    for key in ("cursor_factory", "context", "prepare_threshold"):
-        params.pop(key, None)
-    return params
-
-
 def tune_gc() -> None:
     """Freeze start-up objects and make young collections rare (once per process)."""
     global _gc_tuned
@@ -1181,6 +875,11 @@ _hub: Hub | None = None
 _hub_lock = threading.Lock()
 
 
+def current_hub() -> Hub | None:
+    """This process's hub if it exists yet (never creates it)."""
+    return _hub
+
+
 def get_hub() -> Hub:
     """This process's hub."""
     global _hub
@@ -1194,180 +893,3 @@ def get_hub() -> Hub:
 def presence(prefix: str) -> list[str]:
     """Labels of the viewers connected to this process whose channel starts with prefix."""
     return get_hub().presence(prefix)
-
-
-# --- the view helper -----------------------------------------------------------------
-
-
-def _release_request_thread() -> None:
-    """Let the thread Django keeps for this request go while the stream is open.
-
-    Under ASGI each request gets its own thread for sync code (asgiref's
-    ThreadSensitiveContext), kept until the request ends: for a stream, hours. With
-    2,000 viewers that is 2,000 idle threads (~20 MB of RSS at 1,000 and slower
-    thread creation for everyone). By the time the body is iterated the middleware
-    has finished with it, so shut its executor down; anything sync that Django
-    runs after the stream ends (``response.close``) gets a fresh thread. Relies on
-    asgiref internals, hence the defensive lookups: if they change, nothing happens.
-    """
-    try:
-        ctx = SyncToAsync.thread_sensitive_context.get(None)
-        if ctx is None or getattr(ctx, "_executor", None) is not None:
-            return
-        executor = SyncToAsync.context_to_thread_executor.pop(ctx, None)
-    except (AttributeError, TypeError):
-        return
-    if executor is not None:
-        executor.shutdown(wait=False)
-
-
-def _close_request_connections() -> None:
-    for conn in connections.all(initialized_only=True):
-        conn.close()
-
-
-class EventStreamResponse(StreamingHttpResponse):
-    """``text/event-stream`` over an async generator of ready-made SSE bytes.
-
-    Django's ASGI handler iterates ``aiter(response)``; by default that goes through
-    two wrapper generators (``__aiter__`` and ``streaming_content``'s ``make_bytes``
-    map) per chunk, per viewer. Our chunks are bytes already, so hand the generator
-    over directly, unless a middleware has replaced ``streaming_content`` since.
-    Iterated this way, Django's ``aclosing()`` also closes our generator when the
-    response is done.
-    """
-
-    def __init__(self, events: AsyncIterator[bytes]):
-        self._events = events
-        super().__init__(events, content_type="text/event-stream")
-
-    def __aiter__(self):
-        if getattr(self, "_iterator", None) is self._events:
-            return self._events
-        return super().__aiter__()
-
-
-async def stream(
-    request,
-    *,
-    topic: str,
-    channel: str,
-    label: str = "",
-    hub: Hub | None = None,
-) -> EventStreamResponse:
-    """An SSE response for one viewer of ``channel``, fed by ``topic``.
-
-    Use it as the last line of an async view, after checking access. The stream
-    subscribes first, then sends the current state (so nothing between the two is
-    missed), then every update, with a ``: ping`` comment on quiet streams.
-    Each event is ``event: state``; browsers swap it with ``sse-swap="state"``.
-    """
-    _check_topic(topic)
-    hub = hub or get_hub()
-    hub.start()
-    # The view may have read the database in this request's thread (access check);
-    # a stream can stay open for hours, so do not keep that connection.
-    await sync_to_async(_close_request_connections, thread_sensitive=True)()
-    response = EventStreamResponse(_events(hub, topic, channel, label))
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
-
-
-async def _events(hub: Hub, topic: str, channel: str, label: str) -> AsyncIterator[bytes]:
-    sub = hub.subscribe(topic, channel, label)
-    task = asyncio.current_task()
-    sub.task = weakref.ref(task) if task is not None else None  # no reference cycle
-    try:
-        _release_request_thread()
-        # A server that is stopping sends no state, only the hint to come back.
-        frames = {} if sub.ending else await hub.snapshot(topic, channel)
-        sub.last = frames.get(channel)
-        first = b"retry: %d\n\n" % RETRY_MS
-        yield first + frames[channel] if channel in frames else first
-        while True:
-            data = await sub.get()
-            if data is None:
-                return
-            yield data
-    finally:
-        sub.finished = True
-        if sub._cutoff is not None:
-            sub._cutoff.cancel()
-        hub.unsubscribe(sub)
-
-
-def _closed_body(reason: str) -> AsyncIterator[bytes]:
-    async def body():
-        yield b"retry: %d\n\n" % RETRY_MS + encode_event(reason, event=CLOSED_EVENT)
-
-    return body()
-
-
-def closed_response(reason: str = "") -> EventStreamResponse:
-    """A stream that only says ``closed`` (with ``reason``) and ends: the answer to a
-    screen whose stream has ended for good, so its page stops reconnecting."""
-    response = EventStreamResponse(_closed_body(reason))
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-async def asgi_closed(send, reason: str = "") -> None:
-    """:func:`closed_response`, spoken directly in ASGI."""
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [
-                (b"content-type", b"text/event-stream; charset=utf-8"),
-                *security_headers(),
-            ],
-        }
-    )
-    async for chunk in _closed_body(reason):
-        await send({"type": "http.response.body", "body": chunk, "more_body": False})
-
-
-async def asgi_stream(scope, receive, send, *, topic: str, channel: str, label: str = "") -> None:
-    """The same stream as :func:`stream`, spoken directly in ASGI.
-
-    For the one stream that a thousand screens open at once (the projector's display
-    link, which needs no login): it skips Django's middleware chain, whose sync↔async
-    hops cost several milliseconds of CPU per connection. The caller checks access.
-    """
-    _check_topic(topic)
-    hub = get_hub()
-    hub.start()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [
-                (b"content-type", b"text/event-stream; charset=utf-8"),
-                (b"x-accel-buffering", b"no"),
-                # Those of every page (CSP, no sniffing, no framing, no-store, HSTS…).
-                *security_headers(scope),
-            ],
-        }
-    )
-    task = asyncio.current_task()
-    left = asyncio.Event()
-
-    async def watch_disconnect():
-        while (await receive())["type"] != "http.disconnect":
-            pass
-        left.set()
-        task.cancel()
-
-    watcher = asyncio.ensure_future(watch_disconnect())
-    body = _events(hub, topic, channel, label)
-    try:
-        async for chunk in body:
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
-    except asyncio.CancelledError:
-        if not left.is_set():
-            raise  # the server is stopping, or the hub dropped this viewer: let it end
-    finally:
-        watcher.cancel()
-        await body.aclose()
