@@ -111,7 +111,7 @@ from lelang.events.registry import (
     _streams_closed,
     renderer_for,
 )
-from lelang.events.transports import listen_postgresql, listen_redis, transport
+from lelang.events.transports import fallback, listen_postgresql, listen_redis, transport
 
 logger = logging.getLogger("lelang.events")
 
@@ -280,6 +280,7 @@ class Hub:
         self._presence_timers: dict[str, asyncio.TimerHandle] = {}
         self._heartbeat_task: asyncio.Task | None = None
         self._listener_task: asyncio.Task | None = None
+        self._fallback_task: asyncio.Task | None = None  # PostgreSQL beside Redis
         self._listening = False  # LISTEN connection up (PostgreSQL)
         self._reliable = True  # every event since the last snapshot was seen
         self._executor: ThreadPoolExecutor | None = None
@@ -315,6 +316,8 @@ class Hub:
         if listen:
             self._reliable = False
             self._listener_task = loop.create_task(self._listen())
+            if fallback() is not None:
+                self._fallback_task = loop.create_task(self._listen_fallback())
         if self._tune_gc:
             tune_gc()
         if self._stop_signals:
@@ -347,7 +350,11 @@ class Hub:
         """Stop background tasks and end every stream (tests, shutdown)."""
         for sub in list(self._subscribers):
             sub.close()
-        tasks = [t for t in (self._heartbeat_task, self._listener_task) if t is not None]
+        tasks = [
+            t
+            for t in (self._heartbeat_task, self._listener_task, self._fallback_task)
+            if t is not None
+        ]
         tasks += list(self._pumps.values()) + list(self._closing)
         for task in tasks:
             task.cancel()
@@ -769,6 +776,31 @@ class Hub:
                     render.stale = True
             await asyncio.sleep(self._listen_delay)
             self._listen_delay = min(self._listen_delay * 2, RECONNECT_MAX)
+
+    async def _listen_fallback(self) -> None:
+        """With Redis as the transport on PostgreSQL, also LISTEN on PostgreSQL: it
+        carries what a process sends while Redis cannot be reached
+        (:func:`lelang.events.transports.transmit`). Reconnects forever, like
+        :meth:`_listen`; a message heard on both is only rendered twice."""
+        delay = RECONNECT_MIN
+
+        def up() -> None:
+            nonlocal delay
+            delay = RECONNECT_MIN
+
+        while True:
+            try:
+                await listen_postgresql(up, self.message)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                logger.warning(
+                    "events: PostgreSQL listener beside Redis lost (%s); retrying in %.1fs",
+                    exc,
+                    delay,
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX)
 
     def _listener_up(self) -> None:
         self._listening = self._reliable = True

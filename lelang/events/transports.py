@@ -6,10 +6,12 @@ none (one process).
 * ``REDIS_URL`` set (any database): ``PUBLISH <LELANG_EVENTS_CHANNEL> <message>``.
   Every server process keeps one subscribed Redis connection (``redis.asyncio``,
   opened with its first viewer: :func:`listen_redis`), so every process — this one
-  included — hears the change. If Redis cannot be reached at publish time,
-  :func:`transmit` says so, and the change still reaches this process's viewers (and
-  is logged); other processes catch up when their viewers reconnect or on the next
-  event.
+  included — hears the change. If Redis cannot be reached at publish time and the
+  database is PostgreSQL, :func:`transmit` sends the change with ``NOTIFY`` instead
+  (logged): with Redis configured on PostgreSQL every process also holds a LISTEN
+  connection (:func:`fallback`), so events still arrive while Redis is down. On
+  SQLite the change reaches this process's viewers only (logged); other processes
+  catch up when their viewers reconnect or on the next event.
 * PostgreSQL: ``NOTIFY lelang_events, '<message>'``. Every server process keeps one
   ``LISTEN`` connection (psycopg 3 ``AsyncConnection``, opened when its first viewer
   connects: :func:`listen_postgresql`), so every process — this one included —
@@ -52,6 +54,15 @@ def transport(alias: str = DEFAULT_DB_ALIAS) -> str:
     return "postgresql" if connections[alias].vendor == "postgresql" else "local"
 
 
+def fallback(alias: str = DEFAULT_DB_ALIAS) -> str | None:
+    """The transport that carries events while Redis cannot be reached: PostgreSQL,
+    when Redis is configured on a PostgreSQL database (every process then also holds a
+    LISTEN connection); otherwise none."""
+    if settings.REDIS_URL and connections[alias].vendor == "postgresql":
+        return "postgresql"
+    return None
+
+
 # --- sending -------------------------------------------------------------------------
 
 _redis_client = None
@@ -85,11 +96,17 @@ def transmit(kind: str, payload: str, alias: str, *, about: str) -> bool:
         try:
             _redis().publish(settings.LELANG_EVENTS_CHANNEL, payload)
         except redis.RedisError as exc:
+            if fallback(alias) is None:
+                logger.warning(
+                    "events: cannot publish %r to Redis (%s); local viewers only", about, exc
+                )
+                return False
             logger.warning(
-                "events: cannot publish %r to Redis (%s); local viewers only", about, exc
+                "events: cannot publish %r to Redis (%s); sent through PostgreSQL", about, exc
             )
-            return False
-        return True
+            kind = "postgresql"
+        else:
+            return True
     if kind == "postgresql":
         with connections[alias].cursor() as cursor:
             cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, payload])

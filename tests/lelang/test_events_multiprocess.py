@@ -1,5 +1,5 @@
 """Two uvicorn processes share live events (and the closing of streams): via
-PostgreSQL NOTIFY, or via Redis.
+PostgreSQL NOTIFY, via Redis, and via PostgreSQL while the configured Redis is down.
 
 Transport ``postgresql`` runs only when DATABASE_URL points at PostgreSQL (the test
 database pytest-django creates is shared with the two servers). Transport ``redis``
@@ -50,12 +50,17 @@ class SharedDatabase:
         connection.close()
 
 
-@pytest.fixture(params=["postgresql", "redis"])
+@pytest.fixture(params=["postgresql", "redis", "redis-down"])
 def transport(request, tmp_path):
-    """(environment for the servers, shared database) for each way across processes."""
-    if request.param == "postgresql":
+    """(environment for the servers, shared database) for each way across processes.
+
+    ``redis-down``: the servers are configured for a Redis that does not answer (port
+    1), on PostgreSQL: events must still arrive, through PostgreSQL."""
+    if request.param in ("postgresql", "redis-down"):
         if not POSTGRES:
-            pytest.skip("transport postgresql: needs DATABASE_URL pointing at PostgreSQL")
+            pytest.skip(f"transport {request.param}: needs DATABASE_URL pointing at PostgreSQL")
+        if request.param == "redis-down":
+            return {"REDIS_URL": "redis://127.0.0.1:1/0"}, SharedDatabase()
         return {}, SharedDatabase()
     request.getfixturevalue("redis_url")
     env = {"REDIS_URL": settings.REDIS_URL, "LELANG_EVENTS_CHANNEL": settings.LELANG_EVENTS_CHANNEL}
