@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
-from django.db.models import CharField, Q
+from django.db.models import CharField, ForeignObjectRel, Q
 from django.db.models.functions import Cast
 from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
@@ -191,12 +191,15 @@ def _shown(field, value, cache: dict) -> str:
 
 
 def _field(model, key):
+    """The model's own field stored under ``key``, or None: a key that names a reverse
+    relation (an offer's "targets", a report's "lines") is a value of the entry's own."""
     if model is None:
         return None
     try:
-        return model._meta.get_field(key)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:
         return None
+    return None if isinstance(field, ForeignObjectRel) else field
 
 
 def _key_label(model, key) -> str:

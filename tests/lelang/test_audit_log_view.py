@@ -259,3 +259,15 @@ def test_every_path_from_a_record_to_its_unit_still_exists(dinkes):
     for label, path in UNIT_PATHS.items():
         model = apps.get_model(label)
         assert model._default_manager.filter(**{path: dinkes.pk}).count() >= 0, label
+
+
+def test_a_key_that_names_a_reverse_relation_is_shown_as_a_value():
+    """An entry of a report's opening stores "lines" (also the name of the report's
+    reverse relation to its lines): shown as the stored value, not looked up."""
+    from lelang.audit_log import _field, _key_label, _shown
+    from monitoring.models import Report
+
+    assert _field(Report, "lines") is None
+    assert _shown(_field(Report, "lines"), [3, 4], {}) == "[3, 4]"
+    assert _key_label(Report, "lines")
+    assert _field(Report, "status") is not None
