@@ -242,6 +242,17 @@ def _with_checklist(request, html: str, context) -> HttpResponse:
     return HttpResponse(html + checklist)
 
 
+def _reload_at(request, room, anchor: str):
+    """The whole room again, scrolled to ``anchor`` (a part just added changes forms
+    elsewhere on the page). For htmx the address carries the new part as a query too:
+    a client redirect to the same address plus only a ``#fragment`` would just scroll,
+    leaving the page as it was, without the new part."""
+    url = room.get_absolute_url()
+    if request.htmx:
+        return HttpResponseClientRedirect(f"{url}?baru={anchor}#{anchor}")
+    return redirect(f"{url}#{anchor}")
+
+
 def _respond(
     request, data_room, *, partial=None, program=None, indicator=None, bound=None, problem=""
 ):
@@ -313,9 +324,7 @@ def program_create(request, code):
         program = form.save(commit=False)
         setup(program)
         services.part_save(instance=program, user=request.user, request=request)
-        if request.htmx:
-            return HttpResponseClientRedirect(f"{room.get_absolute_url()}#program-{program.pk}")
-        return redirect(f"{room.get_absolute_url()}#program-{program.pk}")
+        return _reload_at(request, room, f"program-{program.pk}")
     return _respond(request, room, partial="program-new-form", bound={"program-new": form})
 
 
@@ -359,10 +368,7 @@ def objective_create(request, code):
             form.add_error(None, error)
         else:
             # Every indicator form on the page offers the new objective: reload it.
-            url = f"{room.get_absolute_url()}#objective-{objective.pk}"
-            if request.htmx:
-                return HttpResponseClientRedirect(url)
-            return redirect(url)
+            return _reload_at(request, room, f"objective-{objective.pk}")
     return _respond(request, room, partial="objectives", bound={"objective-new": form})
 
 

@@ -171,7 +171,10 @@ def test_staff_add_an_objective_and_the_page_reloads_to_offer_it(client, dinkes_
     )
     objective = StrategicObjective.objects.get(data_room=dinkes_room)
     assert response.status_code == 200
-    assert response["HX-Redirect"].endswith(f"#objective-{objective.pk}")
+    # The same page again, with a query: a bare "#anchor" would only scroll the page.
+    assert response["HX-Redirect"].endswith(
+        f"/ruang-data/?baru=objective-{objective.pk}#objective-{objective.pk}"
+    )
     # Without htmx: an ordinary redirect.
     response = client.post(_create_url(dinkes_room), {"objective-new-name": NUTRITION})
     assert response.status_code == 302
