@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
@@ -80,7 +80,8 @@ def language_set(request):
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             target = "/"
-        return redirect(target)
+        # Not redirect(): a bare word such as "abc" would be taken for a view name.
+        return HttpResponseRedirect(target)
     return set_language(request)
 
 
