@@ -35,6 +35,12 @@ def test_language_switch_does_not_redirect_off_site(client):
     assert response["Location"] == "/"
 
 
+def test_a_next_that_is_a_bare_word_is_an_address_not_a_view_name(client):
+    """Found by the fuzz test: "abc" was taken for a view name and gave a 500."""
+    response = client.post(reverse("language_set"), {"language": "xx", "next": "abc"})
+    assert response.status_code == 302 and response["Location"] == "abc"
+
+
 def test_language_switch_needs_post(client):
     assert client.get(reverse("language_set")).status_code == 405
 
