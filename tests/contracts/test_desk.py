@@ -315,12 +315,16 @@ def test_download_is_an_audit_event(client, inspector, desk_set):
 @pytest.fixture
 def heads_may_download(monkeypatch):
     """A rule in which a unit head may download evidence too (the pack then holds the
-    head's own unit only, whatever the rules say about the desk)."""
+    head's own unit only, whatever the rules say about the desk). The rule in force
+    before is put back afterwards, whatever it was: other tests read it."""
+    from rules.permissions import permissions
+
+    before = permissions["contracts.download_evidence"]
     rules.set_perm(
         "contracts.download_evidence", is_bappeda | is_panel | is_inspector | is_opd_head
     )
     yield
-    rules.set_perm("contracts.download_evidence", is_bappeda | is_panel | is_inspector)
+    rules.set_perm("contracts.download_evidence", before)
 
 
 def test_a_unit_heads_pack_holds_the_own_unit_only(
