@@ -8,7 +8,12 @@ class LelangConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self):
+        from django.core.signals import got_request_exception
+
         from lelang import audit_receivers  # noqa: F401  (connects auth signals)
+        from lelang.errors import note_database_failure
+
+        got_request_exception.connect(note_database_failure, dispatch_uid="lelang-db-503")
 
 
 class LelangAdminConfig(AdminConfig):

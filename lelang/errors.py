@@ -2,6 +2,8 @@
 middleware: a 503 rendered without touching the database (no context processors),
 saying that nothing from the request was saved and to send it again."""
 
+import sys
+
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -17,3 +19,12 @@ def database_unavailable() -> HttpResponse:
     htmx error handler (static/js/requests.js) shows at the form."""
     html = loader.get_template("503.html").render({"planning_agency": planning_agency()})
     return HttpResponse(html, status=503, headers={"Retry-After": "5"})
+
+
+def note_database_failure(sender, request=None, **kwargs) -> None:
+    """``got_request_exception`` receiver: mark the request whose uncaught exception
+    was the database being unreachable, wherever it was raised (a middleware loading
+    the session, too), so that :class:`lelang.middleware.DatabaseUnavailableMiddleware`
+    answers 503 instead of the 500 Django made of it (in development as well)."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        request.database_unreachable = True

@@ -47,6 +47,10 @@ class NoStoreMiddleware(MiddlewareMixin):
     """
 
     def process_response(self, request, response):
+        if getattr(request, "database_unreachable", False):
+            # Who is signed in cannot be looked up now (and must not be waited for).
+            patch_cache_control(response, no_store=True, no_cache=True, private=True)
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, no_cache=True, private=True)
@@ -145,9 +149,11 @@ class IdleTimeoutMiddleware(MiddlewareMixin):
 
 
 class DatabaseUnavailableMiddleware(MiddlewareMixin):
-    """A view that finds the database unreachable answers 503 (``lelang.views.
-    database_unavailable``), in development too; ``handler500`` gives the same answer
-    when the failure comes before the view (loading the session)."""
+    """The database unreachable answers 503 (``lelang.errors.database_unavailable``),
+    not 500, in development too: from a view (``process_exception``) or from a
+    middleware further in, such as the one loading the session (the request was marked
+    by ``lelang.errors.note_database_failure``; this middleware comes first, so it sees
+    the 500 Django made of it on the way out)."""
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_UNREACHABLE):
@@ -156,3 +162,9 @@ class DatabaseUnavailableMiddleware(MiddlewareMixin):
             )
             return database_unavailable()
         return None
+
+    def process_response(self, request, response):
+        if getattr(request, "database_unreachable", False) and response.status_code == 500:
+            logger.warning("database unreachable during %s %s", request.method, request.path)
+            return database_unavailable()
+        return response

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security: a database failure anywhere further in becomes a 503.
+    "lelang.middleware.DatabaseUnavailableMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lelang.middleware.LanguageMiddleware",
@@ -97,7 +99,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "lelang.middleware.DatabaseUnavailableMiddleware",
     # Axes must come last: it turns a locked-out login into our lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -89,7 +89,8 @@ def test_a_save_while_the_database_is_away_keeps_the_typing(browser, live_app):
     try:
         card.get_by_role("button", name="Simpan").click()
         alert = card.locator(".request-error")
-        expect(alert).to_contain_text("Basis data sedang tidak dapat dihubungi")
+        # The connection pool waits up to its timeout (10 s) for a connection first.
+        expect(alert).to_contain_text("Basis data sedang tidak dapat dihubungi", timeout=25_000)
         expect(alert).to_contain_text("Tidak ada yang tersimpan")
         expect(field).to_have_value("12,5")
         expect(card.locator("textarea[name$='-narrative']")).to_have_value(
