@@ -10,7 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from lelang.demo import DEMO_PASSWORD
-from tests.e2e.live import OPERATOR_LOGIN, STEP_MS, seeded_server
+from tests.e2e.live import (
+    OPERATOR_LOGIN,
+    STEP_MS,
+    open_screen,
+    seeded_server,
+    wait_until_connected,
+    wait_until_quiet,
+)
 from tests.e2e.test_accessibility import START_AND_OFFER
 
 pytestmark = pytest.mark.e2e
@@ -67,10 +74,20 @@ def test_the_skip_link_comes_first_and_moves_the_focus(browser, live_app):
 
 def test_a_head_answers_the_offer_by_keyboard(browser, live_app):
     app = live_app
-    page = _page(browser, app, {"width": 390, "height": 844})
-    _login(page, app.head)
-    page.goto(f"/sesi/{app.session}/jawab/")
+    head = open_screen(
+        browser,
+        app,
+        "head",
+        f"/sesi/{app.session}/jawab/",
+        "#answer-live",
+        app.head,
+        viewport={"width": 390, "height": 844},
+    )
+    page = head.page
     expect(page.locator("#answer-live h2")).to_contain_text("Penawaran versi 1", timeout=STEP_MS)
+    # The stream re-renders the answer form when it connects: answer after that.
+    wait_until_connected(head)
+    wait_until_quiet(head)
     _tab_to(page, "form.answer__form input[name='c-kind'][value='accept']")
     page.keyboard.press("Space")
     expect(page.locator("input[name='c-kind'][value='accept']")).to_be_checked()
